@@ -1,0 +1,32 @@
+import type { Command } from "commander";
+import { type CliContext, createStyler, writeJson } from "../context.ts";
+import { loadStack, planStack } from "../load-stack.ts";
+import {
+  type FileOption,
+  type JsonOption,
+  type TargetOption,
+  withFile,
+  withJson,
+  withTarget,
+} from "../options.ts";
+
+export function registerValidate(program: Command, ctx: CliContext): void {
+  const command = program
+    .command("validate")
+    .description("check the stack file and that it plans for the target; exit 2 with every error found");
+  withFile(command);
+  withTarget(command);
+  withJson(command);
+  command.action((options: FileOption & TargetOption & JsonOption) => {
+    const loaded = loadStack(ctx, options.file);
+    const plan = planStack(ctx, loaded, options.target);
+    if (options.json) {
+      writeJson(ctx, { valid: true, stack: plan.stack, target: plan.target, components: plan.components.length });
+      return;
+    }
+    const style = createStyler(ctx, ctx.stdout);
+    ctx.stdout.write(
+      `${style("green", "✓")} ${plan.stack}: valid, ${plan.components.length} components on target ${plan.target}\n`,
+    );
+  });
+}

@@ -1,0 +1,82 @@
+/**
+ * Finds, parses, validates and plans the stack file for a command. Every problem,
+ * from YAML syntax to a package that cannot run on the chosen target, ends up as
+ * positioned diagnostics on stderr and exit code 2.
+ */
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { type Diagnostic, PlanError } from "@cryptokube/core";
+import { createPlan, type Plan } from "@cryptokube/plan";
+import type { TargetName } from "@cryptokube/plan/types";
+import { formatDiagnostics, parseStack, type SourceMap, type Stack } from "@cryptokube/spec";
+import { type CliContext, CliExit, colorEnabled, EXIT_USAGE } from "./context.ts";
+
+export const DEFAULT_STACK_FILES = ["cryptokube.yaml", "cryptokube.yml"];
+
+export interface LoadedStack {
+  /** Absolute path of the stack file. */
+  file: string;
+  /** Directory holding the stack file: apps' cwd and `.cryptokube/` are relative to it. */
+  dir: string;
+  stack: Stack;
+  source: SourceMap;
+}
+
+export function findStackFile(ctx: CliContext, file: string | undefined): string {
+  const given = file ?? ctx.env.CRYPTOKUBE_FILE;
+  if (given !== undefined && given !== "") {
+    const path = resolve(ctx.cwd, given);
+    if (!existsSync(path) || !statSync(path).isFile()) {
+      fail(ctx, `stack file not found: ${given}`);
+    }
+    return path;
+  }
+  for (const name of DEFAULT_STACK_FILES) {
+    const path = resolve(ctx.cwd, name);
+    if (existsSync(path)) return path;
+  }
+  return fail(
+    ctx,
+    `no cryptokube.yaml in ${ctx.cwd}\n  create one with \`cryptokube init\`, or pass --file <path>`,
+  );
+}
+
+export function loadStack(ctx: CliContext, file: string | undefined): LoadedStack {
+  const path = findStackFile(ctx, file);
+  const shown = file ?? relativeName(ctx, path);
+  const text = readFileSync(path, "utf8");
+  const result = parseStack(text, shown);
+  if (!result.ok) printDiagnostics(ctx, result.diagnostics);
+  if (!result.ok) throw new CliExit(EXIT_USAGE);
+  return { file: path, dir: dirname(path), stack: result.stack, source: result.source };
+}
+
+export function planStack(ctx: CliContext, loaded: LoadedStack, target: TargetName): Plan {
+  try {
+    return createPlan(loaded.stack, { target });
+  } catch (error) {
+    if (!(error instanceof PlanError)) throw error;
+    const shown = relativeName(ctx, loaded.file);
+    const diagnostics: Diagnostic[] = error.problems.map((problem) => {
+      const { line, col } = loaded.source.positionOf(problem.path);
+      return { file: shown, line, col, ...problem };
+    });
+    printDiagnostics(ctx, diagnostics);
+    throw new CliExit(EXIT_USAGE);
+  }
+}
+
+export function printDiagnostics(ctx: CliContext, diagnostics: Diagnostic[]): void {
+  const text = formatDiagnostics(diagnostics, { color: colorEnabled(ctx, ctx.stderr) });
+  const count = diagnostics.length;
+  ctx.stderr.write(`${text}\n${count} error${count === 1 ? "" : "s"}\n`);
+}
+
+function relativeName(ctx: CliContext, path: string): string {
+  return path.startsWith(`${ctx.cwd}/`) ? path.slice(ctx.cwd.length + 1) : path;
+}
+
+function fail(ctx: CliContext, message: string): never {
+  ctx.stderr.write(`error: ${message}\n`);
+  throw new CliExit(EXIT_USAGE);
+}
