@@ -20,10 +20,14 @@ if (major < 22 || (major === 22 && minor < 18) || typeof globSync !== "function"
     stdio: ["ignore", "pipe", "inherit"],
   }).trim();
   const env = { ...process.env, PATH: `${bin}${delimiter}${process.env.PATH ?? ""}` };
-  const rerun = spawnSync(join(bin, "node"), [fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
-    stdio: "inherit",
-    env,
-  });
+  const rerun = spawnSync(
+    join(bin, "node"),
+    [fileURLToPath(import.meta.url), ...process.argv.slice(2)],
+    {
+      stdio: "inherit",
+      env,
+    },
+  );
   process.exit(rerun.status ?? 1);
 }
 

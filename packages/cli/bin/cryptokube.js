@@ -23,7 +23,12 @@ if (supported) {
     );
     process.exit(1);
   }
-  const bin = execFileSync("bash", [provision], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }).trim();
-  const result = spawnSync(join(bin, "node"), [main, ...process.argv.slice(2)], { stdio: "inherit" });
+  const bin = execFileSync("bash", [provision], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+  }).trim();
+  const result = spawnSync(join(bin, "node"), [main, ...process.argv.slice(2)], {
+    stdio: "inherit",
+  });
   process.exit(result.status ?? 1);
 }

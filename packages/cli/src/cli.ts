@@ -6,8 +6,8 @@ import { Command, CommanderError } from "commander";
 import { registerCatalog } from "./commands/catalog.ts";
 import { registerInit } from "./commands/init.ts";
 import { registerLocal } from "./commands/local.ts";
-import { registerPlan } from "./commands/plan.ts";
 import { registerPending } from "./commands/pending.ts";
+import { registerPlan } from "./commands/plan.ts";
 import { registerSchema } from "./commands/schema.ts";
 import { registerValidate } from "./commands/validate.ts";
 import { type CliContext, CliExit, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from "./context.ts";
@@ -60,14 +60,16 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
       return error.exitCode;
     }
     if (error instanceof CommanderError) {
-      if (error.code === "commander.helpDisplayed" || error.code === "commander.version") return EXIT_OK;
+      if (error.code === "commander.helpDisplayed" || error.code === "commander.version")
+        return EXIT_OK;
       if (error.code === "commander.help") return EXIT_OK;
       return EXIT_USAGE;
     }
     const message = error instanceof Error ? error.message : String(error);
     const hint = (error as { hint?: unknown }).hint;
     ctx.stderr.write(`error: ${message}\n${typeof hint === "string" ? `  hint: ${hint}\n` : ""}`);
-    if (ctx.env.CRYPTOKUBE_DEBUG === "1" && error instanceof Error) ctx.stderr.write(`${error.stack}\n`);
+    if (ctx.env.CRYPTOKUBE_DEBUG === "1" && error instanceof Error)
+      ctx.stderr.write(`${error.stack}\n`);
     return EXIT_FAILURE;
   }
 }

@@ -28,7 +28,10 @@ export function colorEnabled(ctx: CliContext, stream: OutputStream): boolean {
   return stream.isTTY === true;
 }
 
-export function createStyler(ctx: CliContext, stream: OutputStream): (format: Format, text: string) => string {
+export function createStyler(
+  ctx: CliContext,
+  stream: OutputStream,
+): (format: Format, text: string) => string {
   const enabled = colorEnabled(ctx, stream);
   return (format, text) => (enabled ? styleText(format, text, { validateStream: false }) : text);
 }

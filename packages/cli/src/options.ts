@@ -1,6 +1,7 @@
 /** Options shared by several commands, declared once so they read the same everywhere. */
-import { type Command, InvalidArgumentError, Option } from "commander";
+
 import { TARGETS, type TargetName } from "@cryptokube/plan/types";
+import { type Command, InvalidArgumentError, Option } from "commander";
 
 export function withFile(command: Command): Command {
   return command.option("-f, --file <path>", "stack file (default: ./cryptokube.yaml)");
@@ -21,7 +22,8 @@ export function withJson(command: Command): Command {
 
 export function parseDuration(value: string): number {
   const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value);
-  if (match === null) throw new InvalidArgumentError(`expected a duration like 30s, 5m or 1h, got '${value}'`);
+  if (match === null)
+    throw new InvalidArgumentError(`expected a duration like 30s, 5m or 1h, got '${value}'`);
   const unit = match[2] ?? "s";
   const factor = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[unit] ?? 1000;
   return Number(match[1]) * factor;

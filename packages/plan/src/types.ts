@@ -49,16 +49,38 @@ export interface Component {
   /** Globs (relative to the stack dir) whose changes restart the component locally. */
   watch: string[];
   restart: "always" | "on-failure" | "never";
-  /** Free-form facts for targets and services (e.g. the gateway's upstream list). */
+  /**
+   * Free-form facts for targets and services (e.g. the gateway's upstream list).
+   * Conventions: `settings.files` maps a file name to its content, referenced from
+   * args as `{{file:<name>}}`; `settings.fileMounts` maps a file name to a fixed
+   * path it must appear at inside a container.
+   */
   settings: Record<string, unknown>;
 }
 
-/** How the component is started. A target picks the field it can use. */
+/**
+ * How the component is started. A target picks the field it can use.
+ *
+ * Tokens targets substitute inside args (and inside any string of them):
+ * `{{volume:<name>}}` → the volume's host directory or mountPath;
+ * `{{secret:<name>/<key>}}` → path of a file holding that secret key;
+ * `{{file:<name>}}` → path of a file holding `settings.files[name]`;
+ * `$(ENV_NAME)` → value of the component's env var (Kubernetes expands it natively).
+ */
 export type RunSpec =
   /** One of our own Node.js servers, started as `node <module> <args>` (embedded target). */
   | { type: "node"; module: string; args: string[]; image?: string }
   /** A native binary from PATH or configured paths (process target); `image` for containers. */
-  | { type: "binary"; binary: string; args: string[]; image: string; imageArgs?: string[] }
+  | {
+      type: "binary";
+      binary: string;
+      args: string[];
+      image: string;
+      /** Args in the container when they differ from `args`. */
+      imageArgs?: string[];
+      /** Container command when `binary` is not on the image's PATH (default: [binary]). */
+      imageCommand?: string[];
+    }
   /** The user's own command (apps), run through the shell in `cwd` (relative to the stack dir). */
   | {
       type: "command";
@@ -68,7 +90,12 @@ export type RunSpec =
       build?: { context: string; dockerfile: string };
     }
   /** A container image only (apps declared with image/build and no command). */
-  | { type: "image"; image: string; args: string[]; build?: { context: string; dockerfile: string } };
+  | {
+      type: "image";
+      image: string;
+      args: string[];
+      build?: { context: string; dockerfile: string };
+    };
 
 export type EnvValue = string | { secret: string; key: string };
 
@@ -99,7 +126,12 @@ export interface Volume {
 export interface SecretDecl {
   name: string;
   /** How the target generates it when it does not exist yet. */
-  generate: { kind: "hex"; bytes: number } | { kind: "external"; hint: string };
+  generate:
+    | { kind: "hex"; bytes: number }
+    /** A self-signed certificate; keys "tls.crt" and "tls.key". */
+    | { kind: "tls"; commonName: string; hosts: string[] }
+    /** Provided by the user (e.g. a database DSN); `hint` says how. */
+    | { kind: "external"; hint: string };
   keys: string[];
   usedBy: string[];
 }

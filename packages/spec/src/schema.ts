@@ -8,18 +8,21 @@ import { z } from "zod";
 export const SCHEMA_ID = "https://cryptokube.dev/schema/stack/v1.json";
 
 /** DNS label: names become component names, Kubernetes objects and env var parts. */
-export const dnsName = z
-  .string()
-  .regex(/^[a-z]([a-z0-9-]{0,38}[a-z0-9])?$/, {
-    message: "a lowercase name of 1-40 letters, digits and '-', starting with a letter",
-  });
+export const dnsName = z.string().regex(/^[a-z]([a-z0-9-]{0,38}[a-z0-9])?$/, {
+  message: "a lowercase name of 1-40 letters, digits and '-', starting with a letter",
+});
 
 const quantityCpu = z
-  .union([z.string().regex(/^\d+(\.\d+)?m?$/), z.number().positive()])
+  .union([
+    z.string().regex(/^\d+(\.\d+)?m?$/, { message: 'a CPU quantity such as "500m", "1.5" or 2' }),
+    z.number().positive(),
+  ])
   .describe('CPU quantity, e.g. "500m" or 2');
 const quantityMemory = z
   .string()
-  .regex(/^\d+(\.\d+)?(Ki|Mi|Gi|Ti|K|M|G|T)?$/)
+  .regex(/^\d+(\.\d+)?(Ki|Mi|Gi|Ti|K|M|G|T)?$/, {
+    message: 'a size such as "512Mi", "2Gi" or "1Ti"',
+  })
   .describe('Memory or storage quantity, e.g. "512Mi" or "2Gi"');
 
 export const resourcesSchema = z
@@ -126,7 +129,9 @@ export const apiKeySchema = z
     name: dnsName.describe("Key name, used in metrics and logs"),
     sha256: z
       .string()
-      .regex(/^[0-9a-f]{64}$/)
+      .regex(/^[0-9a-f]{64}$/, {
+        message: "64 lowercase hex digits: the SHA-256 of the key, never the key itself",
+      })
       .describe("Hex SHA-256 of the key; the key itself is never written in the stack file"),
     rateLimit: z
       .strictObject({
@@ -149,7 +154,11 @@ export const gatewaySchema = z
       .describe("Blocks an upstream may lag before leaving rotation"),
     cache: z
       .strictObject({
-        maxBytes: z.number().int().min(0).default(64 * 1024 * 1024),
+        maxBytes: z
+          .number()
+          .int()
+          .min(0)
+          .default(64 * 1024 * 1024),
         finalityDepth: z.number().int().min(0).default(12),
       })
       .optional(),
@@ -179,7 +188,9 @@ export const indexerSchema = z
       .array(
         z.strictObject({
           name: z.string().min(1),
-          address: z.string().regex(/^0x[0-9a-fA-F]{40}$/),
+          address: z
+            .string()
+            .regex(/^0x[0-9a-fA-F]{40}$/, { message: "a 0x-prefixed address of 40 hex digits" }),
           abi: z.string().min(1).describe("Path to an ABI JSON file, relative to the stack file"),
         }),
       )
@@ -210,7 +221,7 @@ export const monitoringSchema = z
     grafana: z.boolean().default(true),
     retention: z
       .string()
-      .regex(/^\d+[hdw]$/)
+      .regex(/^\d+[hdw]$/, { message: 'a duration such as "12h", "7d" or "2w"' })
       .default("7d"),
     resources: resourcesSchema.optional(),
     storage: volumeSchema.optional(),
@@ -252,10 +263,13 @@ export const appSchema = z
       .describe("Build context (and Dockerfile) for the container image"),
     env: z
       .record(
-        z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/),
+        z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, {
+          message: "letters, digits and '_', not starting with a digit",
+        }),
         z.union([z.string(), z.number(), z.boolean()]),
       )
       .optional()
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the stack file's reference syntax
       .describe("Environment; values may hold references such as ${chains.eth.rpc}"),
     ports: z
       .record(dnsName, z.number().int().min(1).max(65535))

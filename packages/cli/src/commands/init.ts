@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import type { Command } from "commander";
 import { TEMPLATES } from "@cryptokube/spec";
+import type { Command } from "commander";
 import { type CliContext, CliExit, createStyler, EXIT_USAGE } from "../context.ts";
 
 interface InitOptions {
@@ -20,10 +20,16 @@ export function registerInit(program: Command, ctx: CliContext): void {
     .action((template: string, options: InitOptions) => {
       const chosen = TEMPLATES[template];
       if (chosen === undefined) {
-        throw new CliExit(EXIT_USAGE, `error: unknown template '${template}'; choose one of: ${names.join(", ")}`);
+        throw new CliExit(
+          EXIT_USAGE,
+          `error: unknown template '${template}'; choose one of: ${names.join(", ")}`,
+        );
       }
       const dir = resolve(ctx.cwd, options.dir ?? ".");
-      const files: Record<string, string> = { "cryptokube.yaml": chosen.text, ...(chosen.files ?? {}) };
+      const files: Record<string, string> = {
+        "cryptokube.yaml": chosen.text,
+        ...(chosen.files ?? {}),
+      };
       const existing = Object.keys(files).filter((name) => existsSync(join(dir, name)));
       if (existing.length > 0 && options.force !== true) {
         throw new CliExit(

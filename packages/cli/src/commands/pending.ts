@@ -7,8 +7,16 @@ import type { Command } from "commander";
 import { type CliContext, CliExit, EXIT_FAILURE } from "../context.ts";
 
 const PENDING: { name: string; description: string; issue: number }[] = [
-  { name: "render", description: "render Kubernetes manifests or a Helm chart for the stack", issue: 5 },
-  { name: "deploy", description: "apply the stack to a Kubernetes cluster and wait for rollout", issue: 5 },
+  {
+    name: "render",
+    description: "render Kubernetes manifests or a Helm chart for the stack",
+    issue: 5,
+  },
+  {
+    name: "deploy",
+    description: "apply the stack to a Kubernetes cluster and wait for rollout",
+    issue: 5,
+  },
   { name: "destroy", description: "remove the stack from a Kubernetes cluster", issue: 5 },
 ];
 

@@ -1,5 +1,5 @@
-import type { Command } from "commander";
 import type { Plan } from "@cryptokube/plan";
+import type { Command } from "commander";
 import { type CliContext, writeJson } from "../context.ts";
 import { loadStack, planStack } from "../load-stack.ts";
 import {
@@ -36,5 +36,7 @@ export function formatPlan(plan: Plan): string {
     c.dependsOn.join(",") || "-",
   ]);
   const header = `stack ${plan.stack} on target ${plan.target} (${plan.components.length} components)\n\n`;
-  return header + formatTable(["NAME", "KIND", "PACKAGE", "VERSION", "ENDPOINTS", "DEPENDS ON"], rows);
+  return (
+    header + formatTable(["NAME", "KIND", "PACKAGE", "VERSION", "ENDPOINTS", "DEPENDS ON"], rows)
+  );
 }

@@ -1,5 +1,5 @@
-import type { Command } from "commander";
 import { stackJsonSchema } from "@cryptokube/spec";
+import type { Command } from "commander";
 import { type CliContext, writeJson } from "../context.ts";
 
 export function registerSchema(program: Command, ctx: CliContext): void {

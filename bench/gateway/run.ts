@@ -1,0 +1,203 @@
+/**
+ * Gateway benchmark: the same requests direct to an EDR devnet and through the gateway, on
+ * loopback, with the load generator in a separate process and the gateway in its own process
+ * (the devnet runs in this orchestrating process, which stays idle during measurements).
+ *
+ *   node bench/gateway/run.ts [--seconds 2] [--concurrency 8]
+ *
+ * Per method: throughput at `concurrency` (closed loop) and latency at concurrency 1.
+ * "uncached" runs go through a gateway with the cache disabled and request parameters varied
+ * so in-flight de-duplication cannot help either; "cached" repeats one finalized block.
+ * Prints a markdown table.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { once } from "node:events";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { startDevnet } from "@cryptokube/runtime/devnet";
+import { createWalletClient, encodeFunctionData, http } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { storeAbi, storeBytecode } from "../../packages/gateway/test/fixtures/store-contract.ts";
+import type { LoadResult, LoadSpec } from "./load.ts";
+
+const { values } = parseArgs({
+  options: {
+    seconds: { type: "string", default: "2" },
+    concurrency: { type: "string", default: "8" },
+  },
+});
+const durationMs = Number(values.seconds) * 1000;
+const concurrency = Number(values.concurrency);
+const LOAD = fileURLToPath(new URL("./load.ts", import.meta.url));
+const GATEWAY_MAIN = fileURLToPath(new URL("../../packages/gateway/src/main.ts", import.meta.url));
+
+async function runLoad(spec: Omit<LoadSpec, "warmupMs">): Promise<LoadResult> {
+  const child = spawn(process.execPath, [LOAD, JSON.stringify({ ...spec, warmupMs: 300 })], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  let out = "";
+  child.stdout!.on("data", (chunk: Buffer) => {
+    out += chunk.toString();
+  });
+  const [code] = await once(child, "exit");
+  if (code !== 0) throw new Error(`load generator exited with ${code}`);
+  const result = JSON.parse(out) as LoadResult;
+  if (result.errors > 0) throw new Error(`${result.errors} failed requests against ${spec.url}`);
+  return result;
+}
+
+async function startGatewayProcess(
+  upstream: string,
+  cacheBytes: number,
+): Promise<{ url: string; child: ChildProcess }> {
+  const config = {
+    host: "127.0.0.1",
+    port: 0,
+    maxLag: 5,
+    cache: { maxBytes: cacheBytes, finalityDepth: 10 },
+    apiKeys: [],
+    chains: [
+      {
+        name: "eth",
+        type: "ethereum",
+        chainId: 31337,
+        upstreams: [{ name: "devnet", http: upstream }],
+      },
+    ],
+  };
+  const child = spawn(
+    process.execPath,
+    [GATEWAY_MAIN, "--config-json", JSON.stringify(config), "--log-level", "warn"],
+    {
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
+  const lines = createInterface({ input: child.stdout! });
+  // At warn level nothing is printed on start; wait for /healthz instead.
+  lines.on("line", (line) => process.stderr.write(`[gateway] ${line}\n`));
+  const port = await findPort(child);
+  return { url: `http://127.0.0.1:${port}`, child };
+}
+
+/** The gateway listens on port 0; read the port from /proc (Linux) via its listening socket. */
+async function findPort(child: ChildProcess): Promise<number> {
+  const { readFile, readdir, readlink } = await import("node:fs/promises");
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    try {
+      const inodes = new Set<string>();
+      for (const fd of await readdir(`/proc/${child.pid}/fd`)) {
+        const link = await readlink(`/proc/${child.pid}/fd/${fd}`).catch(() => "");
+        const match = /^socket:\[(\d+)\]$/.exec(link);
+        if (match) inodes.add(match[1]!);
+      }
+      const table = await readFile(`/proc/${child.pid}/net/tcp`, "utf8");
+      for (const line of table.split("\n").slice(1)) {
+        const cols = line.trim().split(/\s+/);
+        if (cols[3] === "0A" && inodes.has(cols[9] ?? "")) {
+          const port = Number.parseInt(cols[1]!.split(":")[1]!, 16);
+          const health = await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined);
+          if (health?.ok) return port;
+        }
+      }
+    } catch {}
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error("gateway did not start");
+}
+
+const devnet = await startDevnet({ port: 0 });
+const account = privateKeyToAccount(devnet.accounts[0]!.privateKey);
+const wallet = createWalletClient({
+  account,
+  transport: http(devnet.url),
+  chain: {
+    id: 31337,
+    name: "devnet",
+    nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+    rpcUrls: { default: { http: [devnet.url] } },
+  },
+});
+await wallet.deployContract({ abi: storeAbi, bytecode: storeBytecode, args: [7n] });
+await devnet.request("hardhat_mine", ["0x64"]); // 100 blocks: 1..80 are final at depth 10
+const store = "0x5fbdb2315678afecb367f032d93f642f64180aa3";
+
+const uncachedGateway = await startGatewayProcess(devnet.url, 0);
+const cachedGateway = await startGatewayProcess(devnet.url, 64 * 1024 * 1024);
+
+const callData = encodeFunctionData({ abi: storeAbi, functionName: "value" });
+const scenarios = [
+  {
+    name: "eth_blockNumber",
+    template: '{"jsonrpc":"2.0","id":$i,"method":"eth_blockNumber","params":[]}',
+    gateway: uncachedGateway,
+  },
+  {
+    name: "eth_call (latest)",
+    template: `{"jsonrpc":"2.0","id":$i,"method":"eth_call","params":[{"from":"$addr","to":"${store}","data":"${callData}"},"latest"]}`,
+    gateway: uncachedGateway,
+  },
+  {
+    name: "eth_getBlockByNumber (finalized, uncached)",
+    template: '{"jsonrpc":"2.0","id":$i,"method":"eth_getBlockByNumber","params":["$hex",false]}',
+    gateway: uncachedGateway,
+  },
+  {
+    name: "eth_getBlockByNumber (finalized, cached)",
+    template: '{"jsonrpc":"2.0","id":$i,"method":"eth_getBlockByNumber","params":["0x5",false]}',
+    gateway: cachedGateway,
+  },
+];
+
+const rows: string[] = [];
+try {
+  for (const scenario of scenarios) {
+    const direct = devnet.url;
+    const through = `${scenario.gateway.url}/eth`;
+    const directLatency = await runLoad({
+      url: direct,
+      template: scenario.template,
+      concurrency: 1,
+      durationMs: durationMs / 2,
+    });
+    const gatewayLatency = await runLoad({
+      url: through,
+      template: scenario.template,
+      concurrency: 1,
+      durationMs: durationMs / 2,
+    });
+    const directLoad = await runLoad({
+      url: direct,
+      template: scenario.template,
+      concurrency,
+      durationMs,
+    });
+    const gatewayLoad = await runLoad({
+      url: through,
+      template: scenario.template,
+      concurrency,
+      durationMs,
+    });
+    const f = (n: number, d = 3) => n.toFixed(d);
+    rows.push(
+      `| ${scenario.name} | ${f(directLoad.rps, 0)} | ${f(gatewayLoad.rps, 0)} | ${f(gatewayLoad.rps / directLoad.rps, 2)}× | ${f(directLatency.p50Ms)} / ${f(directLatency.p99Ms)} | ${f(gatewayLatency.p50Ms)} / ${f(gatewayLatency.p99Ms)} | ${f(gatewayLatency.p50Ms - directLatency.p50Ms)} | ${f(gatewayLatency.p99Ms - directLatency.p99Ms)} |`,
+    );
+    process.stderr.write(`done: ${scenario.name}\n`);
+  }
+} finally {
+  uncachedGateway.child.kill("SIGTERM");
+  cachedGateway.child.kill("SIGTERM");
+  await devnet.close();
+}
+
+process.stdout.write(
+  [
+    `Gateway benchmark — loopback, ${concurrency} concurrent clients for throughput, 1 for latency; ${values.seconds}s per run`,
+    "",
+    "| method | direct req/s | gateway req/s | ratio | direct p50 / p99 ms | gateway p50 / p99 ms | added p50 ms | added p99 ms |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ...rows,
+    "",
+  ].join("\n"),
+);

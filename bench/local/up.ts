@@ -1,0 +1,128 @@
+/**
+ * Cold `cryptokube up` to all-ready of the `dapp` template versus the bare EDR
+ * devnet started alone (the baseline), measured in the same run; plus the peak
+ * RSS of the whole stack (supervisor and every component, from /proc VmHWM).
+ *
+ *   node bench/local/up.ts [--runs 5]
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+
+const repo = join(import.meta.dirname, "..", "..");
+const cliMain = join(repo, "packages", "cli", "src", "main.ts");
+const devnetMain = join(repo, "packages", "runtime", "src", "embedded", "devnet", "main.ts");
+const { values } = parseArgs({ options: { runs: { type: "string", default: "5" } } });
+const runs = Number(values.runs);
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function answers(url: string): Promise<boolean> {
+  try {
+    const response = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: '{"jsonrpc":"2.0","id":1,"method":"eth_chainId","params":[]}',
+    });
+    return response.ok;
+  } catch {
+    return false;
+  }
+}
+
+/** Baseline: spawn the devnet process, poll until it answers JSON-RPC. */
+async function bareDevnet(): Promise<{ ms: number; rssMb: number }> {
+  const port = await freePort();
+  const state = mkdtempSync(join(tmpdir(), "ck-bench-devnet-"));
+  const started = performance.now();
+  const child = spawn(
+    process.execPath,
+    [devnetMain, "--port", String(port), "--state-dir", state],
+    {
+      stdio: "ignore",
+    },
+  );
+  while (!(await answers(`http://127.0.0.1:${port}`))) await new Promise((r) => setTimeout(r, 5));
+  const ms = performance.now() - started;
+  const rssMb = peakRssMb(child.pid ?? 0);
+  child.kill("SIGTERM");
+  await new Promise((r) => child.once("exit", r));
+  rmSync(state, { recursive: true, force: true });
+  return { ms, rssMb };
+}
+
+function peakRssMb(pid: number): number {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
+  } catch {
+    return 0;
+  }
+}
+
+function cli(dir: string, ...args: string[]): string {
+  const result = spawnSync(process.execPath, [cliMain, ...args], {
+    cwd: dir,
+    encoding: "utf8",
+    env: { ...process.env, NO_COLOR: "1" },
+  });
+  if (result.status !== 0)
+    throw new Error(`cryptokube ${args.join(" ")} failed:\n${result.stderr}`);
+  return result.stdout;
+}
+
+/** The dapp template, cold: a fresh directory, `up --detach` until it returns all-ready. */
+function dappStack(): { ms: number; rssMb: number; components: number } {
+  const dir = mkdtempSync(join(tmpdir(), "ck-bench-dapp-"));
+  try {
+    cli(dir, "init", "dapp");
+    const started = performance.now();
+    cli(dir, "up", "--detach");
+    const ms = performance.now() - started;
+    const status = JSON.parse(cli(dir, "status", "--json")) as {
+      supervisor?: { pid: number };
+      components: { pid?: number; state: string }[];
+    };
+    const pids = [status.supervisor?.pid, ...status.components.map((c) => c.pid)].filter(
+      (pid): pid is number => pid !== undefined,
+    );
+    const rssMb = pids.reduce((sum, pid) => sum + peakRssMb(pid), 0);
+    cli(dir, "down", "--volumes");
+    return { ms, rssMb, components: status.components.filter((c) => c.state === "ready").length };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const median = (xs: number[]): number =>
+  [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+const bare: { ms: number; rssMb: number }[] = [];
+const dapp: { ms: number; rssMb: number; components: number }[] = [];
+for (let i = 0; i < runs; i++) {
+  // Interleaved so drift on a noisy machine hits both sides alike.
+  bare.push(await bareDevnet());
+  dapp.push(dappStack());
+  process.stderr.write(`run ${i + 1}/${runs}\n`);
+}
+const bareMs = median(bare.map((r) => r.ms));
+const dappMs = median(dapp.map((r) => r.ms));
+process.stdout.write(
+  [
+    `| measure (median of ${runs}) | bare EDR devnet | dapp template, whole stack | ratio |`,
+    "| --- | ---: | ---: | ---: |",
+    `| cold start to ready | ${bareMs.toFixed(0)} ms | ${dappMs.toFixed(0)} ms (${dapp[0]?.components} components ready) | ${(dappMs / bareMs).toFixed(2)}× |`,
+    `| peak RSS | ${median(bare.map((r) => r.rssMb)).toFixed(0)} MB | ${median(dapp.map((r) => r.rssMb)).toFixed(0)} MB (sum over processes) | ${(median(dapp.map((r) => r.rssMb)) / median(bare.map((r) => r.rssMb))).toFixed(2)}× |`,
+    "",
+  ].join("\n"),
+);

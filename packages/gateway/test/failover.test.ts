@@ -1,0 +1,181 @@
+import assert from "node:assert/strict";
+import { connect, createServer, type Socket } from "node:net";
+import { test } from "node:test";
+import { type Devnet, startDevnet } from "@cryptokube/runtime/devnet";
+import type { Hex } from "viem";
+import { mineInLockstep, startDevnets } from "./helpers/devnets.ts";
+import { metricValue, rpc, startGateway, waitFor } from "./helpers/gateway.ts";
+
+const READS: [string, unknown[]][] = [
+  ["eth_blockNumber", []],
+  ["eth_getBlockByNumber", ["latest", false]],
+  ["eth_getBalance", ["0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266", "latest"]],
+  ["eth_getTransactionCount", ["0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"]],
+  ["eth_call", [{ to: "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266", data: "0x" }, "latest"]],
+];
+
+/** Replays another devnet's (empty) blocks with their timestamps, so hashes match again. */
+async function catchUpFrom(source: Devnet, target: Devnet): Promise<void> {
+  const head = Number(await source.request("eth_blockNumber", []));
+  const from = Number(await target.request("eth_blockNumber", [])) + 1;
+  for (let n = from; n <= head; n++) {
+    const block = (await source.request("eth_getBlockByNumber", [
+      `0x${n.toString(16)}`,
+      false,
+    ])) as { timestamp: Hex };
+    await target.request("evm_mine", [Number(block.timestamp)]);
+  }
+}
+
+test("stopping one upstream under read load fails no client request; it rejoins after restart", async (t) => {
+  const devnets = await startDevnets(t, 3);
+  await mineInLockstep(devnets, 5);
+  const { gateway, rpcUrl } = await startGateway(t, devnets);
+
+  let stop = false;
+  let ok = 0;
+  const failures: string[] = [];
+  const worker = async (seed: number) => {
+    for (let i = seed; !stop; i++) {
+      const [method, params] = READS[i % READS.length]!;
+      try {
+        const reply = await rpc(rpcUrl, method, params);
+        if (reply.error !== undefined || reply.result === null)
+          failures.push(`${method}: ${JSON.stringify(reply)}`);
+        else ok++;
+      } catch (error) {
+        failures.push(`${method}: ${(error as Error).message}`);
+      }
+    }
+  };
+  const workers = [0, 1, 2, 3].map(worker);
+  const victim = devnets[1]!;
+  const port = Number(new URL(victim.url).port);
+  try {
+    await new Promise((r) => setTimeout(r, 300));
+    await victim.close();
+    await mineInLockstep([devnets[0]!, devnets[2]!], 2);
+    await waitFor(
+      () => gateway.health().chains.eth?.upstreams[1]?.status === "unreachable",
+      2_000,
+      "the stopped upstream to be marked unreachable",
+    );
+    await new Promise((r) => setTimeout(r, 300));
+
+    const restarted = await startDevnet({ port });
+    t.after(() => restarted.close());
+    await catchUpFrom(devnets[0]!, restarted);
+    await waitFor(
+      () => gateway.health().chains.eth?.upstreams[1]?.status === "healthy",
+      2_000,
+      "the restarted upstream to rejoin",
+    );
+    const servedBefore = metricValue(
+      await gateway.metricsText(),
+      "cryptokube_gateway_upstream_requests_total",
+      {
+        upstream: "node1",
+        outcome: "ok",
+      },
+    );
+    await new Promise((r) => setTimeout(r, 400));
+    const servedAfter = metricValue(
+      await gateway.metricsText(),
+      "cryptokube_gateway_upstream_requests_total",
+      {
+        upstream: "node1",
+        outcome: "ok",
+      },
+    );
+    assert.ok(servedAfter > servedBefore, "the rejoined upstream serves requests again");
+  } finally {
+    stop = true;
+    await Promise.all(workers);
+  }
+  assert.deepEqual(failures.slice(0, 5), [], `${failures.length} failed requests`);
+  assert.ok(ok > 100, `load was too light to mean anything (${ok} requests)`);
+  const transportErrors = metricValue(
+    await gateway.metricsText(),
+    "cryptokube_gateway_upstream_requests_total",
+    {
+      upstream: "node1",
+      outcome: "transport_error",
+    },
+  );
+  t.diagnostic(
+    `${ok} reads succeeded; ${transportErrors} upstream transport errors absorbed by failover`,
+  );
+});
+
+/** A loopback TCP proxy whose death is abrupt: in-flight requests see a reset, new ones a refusal. */
+async function startKillableProxy(target: string): Promise<{ url: string; kill(): void }> {
+  const { port: targetPort } = new URL(target);
+  const sockets = new Set<Socket>();
+  const server = createServer((client) => {
+    const upstream = connect(Number(targetPort), "127.0.0.1");
+    sockets.add(client).add(upstream);
+    client.pipe(upstream).pipe(client);
+    const drop = () => {
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on("error", drop).on("close", drop);
+    upstream.on("error", drop).on("close", drop);
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    kill() {
+      server.close();
+      for (const socket of sockets) socket.resetAndDestroy();
+    },
+  };
+}
+
+test("an upstream dying abruptly mid-request: reads fail over to another upstream", async (t) => {
+  const devnets = await startDevnets(t, 2);
+  await mineInLockstep(devnets, 3);
+  const proxy = await startKillableProxy(devnets[0]!.url);
+  t.after(() => proxy.kill());
+  // Slow probes: the request path, not the prober, has to notice the death.
+  const { gateway, rpcUrl } = await startGateway(
+    t,
+    [{ ...devnets[0]!, url: proxy.url }, devnets[1]!],
+    {
+      limits: { probeIntervalMs: 500 },
+    },
+  );
+  let stop = false;
+  const failures: string[] = [];
+  let ok = 0;
+  const workers = Array.from({ length: 6 }, async (_, w) => {
+    for (let i = w; !stop; i++) {
+      const reply = await rpc(rpcUrl, "eth_getBalance", [
+        `0x${(i + 1).toString(16).padStart(40, "0")}`,
+        "latest",
+      ]);
+      if (reply.error !== undefined) failures.push(JSON.stringify(reply.error));
+      else ok++;
+    }
+  });
+  await new Promise((r) => setTimeout(r, 200));
+  proxy.kill();
+  await new Promise((r) => setTimeout(r, 300));
+  stop = true;
+  await Promise.all(workers);
+  const transportErrors = metricValue(
+    await gateway.metricsText(),
+    "cryptokube_gateway_upstream_requests_total",
+    {
+      upstream: "node0",
+      outcome: "transport_error",
+    },
+  );
+  t.diagnostic(
+    `${ok} reads; ${transportErrors} transport errors on the dead upstream were retried elsewhere`,
+  );
+  assert.ok(transportErrors >= 1, "the dead upstream was hit by requests, not only by probes");
+  assert.deepEqual(failures, []);
+  assert.notEqual(gateway.health().chains.eth?.upstreams[0]?.status, "healthy");
+});

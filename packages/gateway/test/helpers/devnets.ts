@@ -1,0 +1,54 @@
+import type { TestContext } from "node:test";
+import { type Devnet, type DevnetOptions, startDevnet } from "@cryptokube/runtime/devnet";
+import type { Hex } from "viem";
+
+/** Starts devnets that are closed when the test ends (also when it fails). */
+export async function startDevnets(
+  t: TestContext,
+  count: number,
+  options: DevnetOptions = {},
+): Promise<Devnet[]> {
+  const devnets = await Promise.all(
+    Array.from({ length: count }, () => startDevnet({ port: 0, ...options })),
+  );
+  t.after(() => Promise.all(devnets.map((d) => d.close().catch(() => {}))));
+  return devnets;
+}
+
+export async function blockNumber(devnet: Devnet): Promise<number> {
+  return Number(await devnet.request("eth_blockNumber", []));
+}
+
+async function latestTimestamp(devnet: Devnet): Promise<number> {
+  const block = (await devnet.request("eth_getBlockByNumber", ["latest", false])) as {
+    timestamp: Hex;
+  };
+  return Number(block.timestamp);
+}
+
+/**
+ * Mines `count` blocks on every devnet with pinned timestamps, so devnets with the same history
+ * produce identical blocks (same hashes), as real nodes of one chain would.
+ */
+export async function mineInLockstep(devnets: readonly Devnet[], count: number): Promise<void> {
+  const first = devnets[0];
+  if (first === undefined) return;
+  let timestamp = await latestTimestamp(first);
+  for (let i = 0; i < count; i++) {
+    timestamp += 1;
+    await Promise.all(devnets.map((d) => d.request("evm_mine", [timestamp])));
+  }
+}
+
+/** Sends the same signed transaction to every devnet, mined at the same timestamp everywhere. */
+export async function sendRawToAll(devnets: readonly Devnet[], raw: Hex): Promise<Hex> {
+  const first = devnets[0]!;
+  const timestamp = (await latestTimestamp(first)) + 1;
+  const hashes = await Promise.all(
+    devnets.map(async (d) => {
+      await d.request("evm_setNextBlockTimestamp", [timestamp]);
+      return (await d.request("eth_sendRawTransaction", [raw])) as Hex;
+    }),
+  );
+  return hashes[0]!;
+}
