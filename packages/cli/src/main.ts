@@ -1,6 +1,14 @@
 /** Process entry: wires the real process into `runCli` and exits with its code. */
 import { runCli } from "./cli.ts";
 
+// `cryptokube status | head -1` closes the pipe early: that is the reader's choice, not a failure.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
 const controller = new AbortController();
 let interrupted = 0;
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
