@@ -78,10 +78,11 @@ describe("cryptokube CLI conventions", () => {
       const written = await runCapture(["init", template, "--dir", dir], { cwd: scratch });
       assert.equal(written.code, 0, written.stderr);
       const text = readFileSync(join(dir, "cryptokube.yaml"), "utf8");
-      assert.match(
-        text,
-        /^# yaml-language-server: \$schema=https:\/\/cryptokube\.dev\/schema\/stack\/v1\.json$/m,
-      );
+      assert.match(text, /^# yaml-language-server: \$schema=\.\/cryptokube\.schema\.json$/m);
+      const schema = JSON.parse(readFileSync(join(dir, "cryptokube.schema.json"), "utf8")) as {
+        $id: string;
+      };
+      assert.equal(schema.$id, "https://cryptokube.dev/schema/stack/v1.json");
       const target = template === "dapp" ? "embedded" : "kubernetes";
       const valid = await runCapture(["validate", "--target", target], { cwd: dir });
       assert.equal(valid.code, 0, valid.stderr);

@@ -1,8 +1,10 @@
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { TEMPLATES } from "@cryptokube/spec";
+import { SCHEMA_ID, stackJsonSchema, TEMPLATES } from "@cryptokube/spec";
 import type { Command } from "commander";
 import { type CliContext, CliExit, createStyler, EXIT_USAGE } from "../context.ts";
+
+export const SCHEMA_FILE = "cryptokube.schema.json";
 
 interface InitOptions {
   dir?: string;
@@ -26,8 +28,11 @@ export function registerInit(program: Command, ctx: CliContext): void {
         );
       }
       const dir = resolve(ctx.cwd, options.dir ?? ".");
+      // The schema is written beside the stack file and the editor line points at it, so
+      // completion works offline and always matches this version of CryptoKube.
       const files: Record<string, string> = {
-        "cryptokube.yaml": chosen.text,
+        "cryptokube.yaml": chosen.text.replace(`$schema=${SCHEMA_ID}`, `$schema=./${SCHEMA_FILE}`),
+        [SCHEMA_FILE]: `${JSON.stringify(stackJsonSchema(), null, 2)}\n`,
         ...(chosen.files ?? {}),
       };
       const existing = Object.keys(files).filter((name) => existsSync(join(dir, name)));
