@@ -6,7 +6,7 @@
  *   node bench/local/up.ts [--runs 5]
  */
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -71,6 +71,27 @@ function peakRssMb(pid: number): number {
   }
 }
 
+/**
+ * Components run in their own process groups (an app is `sh -c` plus its node), so
+ * count every process whose group leader is one of the stack's pids.
+ */
+function withProcessGroups(leaders: number[]): number[] {
+  const wanted = new Set(leaders);
+  const all = new Set(leaders);
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // Fields after the parenthesised command: state, ppid, pgrp, ...
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const pgrp = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[2]);
+      if (wanted.has(pgrp)) all.add(Number(entry));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return [...all];
+}
+
 function cli(dir: string, ...args: string[]): string {
   const result = spawnSync(process.execPath, [cliMain, ...args], {
     cwd: dir,
@@ -97,7 +118,7 @@ function dappStack(): { ms: number; rssMb: number; components: number } {
     const pids = [status.supervisor?.pid, ...status.components.map((c) => c.pid)].filter(
       (pid): pid is number => pid !== undefined,
     );
-    const rssMb = pids.reduce((sum, pid) => sum + peakRssMb(pid), 0);
+    const rssMb = withProcessGroups(pids).reduce((sum, pid) => sum + peakRssMb(pid), 0);
     cli(dir, "down", "--volumes");
     return { ms, rssMb, components: status.components.filter((c) => c.state === "ready").length };
   } finally {
