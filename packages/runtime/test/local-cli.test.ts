@@ -8,9 +8,7 @@ import { createServer } from "node:net";
 import { join } from "node:path";
 import { test } from "node:test";
 import { isPortFree, readStackState, stopStack } from "@cryptokube/runtime";
-import { Command, CommanderError } from "commander";
-import { registerLocal } from "../../cli/src/commands/local.ts";
-import { CliExit } from "../../cli/src/context.ts";
+import { runCli } from "../../cli/src/cli.ts";
 import { isProcessAlive } from "../src/local/process-identity.ts";
 import {
   freePort,
@@ -27,33 +25,17 @@ interface Run {
   stderr: () => string;
 }
 
-/** The same exit-code contract as runCli (cli.ts), with only the local commands registered. */
+/** The real `runCli`, with output captured as it streams (foreground `up` is read while it runs). */
 function cli(cwd: string, argv: string[], signal = new AbortController().signal): Run {
   let out = "";
   let err = "";
-  const ctx = {
+  const code = runCli(argv, {
     cwd,
     env: { ...process.env, NO_COLOR: "1" },
     stdout: { write: (chunk: string) => (out += chunk) },
     stderr: { write: (chunk: string) => (err += chunk) },
     signal,
-  };
-  const program = new Command("cryptokube").exitOverride();
-  program.configureOutput({ writeOut: ctx.stdout.write, writeErr: ctx.stderr.write });
-  registerLocal(program, ctx);
-  for (const command of program.commands) command.exitOverride();
-  const code = program.parseAsync(argv, { from: "user" }).then(
-    () => 0,
-    (error: unknown) => {
-      if (error instanceof CliExit) {
-        if (error.message !== "") err += `${error.message}\n`;
-        return error.exitCode;
-      }
-      if (error instanceof CommanderError) return 2;
-      err += `error: ${(error as Error).message}\n`;
-      return 1;
-    },
-  );
+  });
   return { code, stdout: () => out, stderr: () => err };
 }
 

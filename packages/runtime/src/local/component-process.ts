@@ -6,8 +6,11 @@
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import type { Launch } from "./launch.ts";
-import { processStartTime, signalGroup } from "./process-identity.ts";
+import { processStartTime, signalGroup, waitForGroupGone } from "./process-identity.ts";
 import type { ProcessExit } from "./restart-policy.ts";
+
+/** SIGKILLed group members are gone within milliseconds; this only bounds a pathological case. */
+const GROUP_EXIT_TIMEOUT_MS = 2000;
 
 export interface ComponentProcess {
   pid: number | undefined;
@@ -34,9 +37,11 @@ export function spawnComponentProcess(
   const pid = child.pid;
   const exited = new Promise<ProcessExit & { error?: Error }>((resolve) => {
     child.once("exit", (code, signal) => {
-      // Whatever the leader left behind in its group (a shell's children) goes with it.
-      if (pid !== undefined) signalGroup(pid, "SIGKILL");
-      resolve({ code, signal });
+      if (pid === undefined) return resolve({ code, signal });
+      // Whatever the leader left behind in its group (a shell's children) goes with it,
+      // and the component only counts as exited once they are gone too.
+      signalGroup(pid, "SIGKILL");
+      void waitForGroupGone(pid, GROUP_EXIT_TIMEOUT_MS).then(() => resolve({ code, signal }));
     });
     child.once("error", (error) => {
       if (child.pid === undefined) resolve({ code: null, signal: null, error });
