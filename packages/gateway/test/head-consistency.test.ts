@@ -119,10 +119,18 @@ test("a client following the tip never gets block-not-found while blocks are pro
   let producing = true;
   let produced = 0;
   const producer = (async () => {
-    let timestamp = Number(
-      ((await devnets[0]!.request("eth_getBlockByNumber", ["latest", false])) as { timestamp: Hex })
-        .timestamp,
+    // The devnets may have started in different seconds: begin after the later genesis.
+    const latest = await Promise.all(
+      devnets.map(
+        async (devnet) =>
+          (
+            (await devnet.request("eth_getBlockByNumber", ["latest", false])) as {
+              timestamp: Hex;
+            }
+          ).timestamp,
+      ),
     );
+    let timestamp = Math.max(...latest.map(Number));
     for (let nonce = 0; producing && nonce < 200; nonce++) {
       const raw = await account.signTransaction({
         chainId: 31337,

@@ -108,9 +108,17 @@ test("up --detach, status --json, logs, a refused second up, then down leaving n
     ],
   );
 
-  const logs = cli(stackDir, ["logs", "web", "supervisor"]);
+  // A component's output reaches its log through a pipe, so it may trail its readiness
+  // probe by a moment: wait for the line rather than race it.
+  const listening = new RegExp(`^web {8}\\| web listening on ${ports.web}`, "m");
+  let logs = cli(stackDir, ["logs", "web", "supervisor"]);
+  for (let tries = 0; tries < 50 && !listening.test(logs.stdout()); tries++) {
+    assert.equal(await logs.code, 0);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    logs = cli(stackDir, ["logs", "web", "supervisor"]);
+  }
   assert.equal(await logs.code, 0);
-  assert.match(logs.stdout(), new RegExp(`^web {8}\\| web listening on ${ports.web}`, "m"));
+  assert.match(logs.stdout(), listening);
   assert.match(logs.stdout(), /^supervisor \| web ready in/m);
   assert.doesNotMatch(logs.stdout(), /^api /m);
   const unknown = cli(stackDir, ["logs", "nope"]);
