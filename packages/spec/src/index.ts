@@ -18,14 +18,23 @@ export {
 } from "./references.ts";
 export {
   type App,
+  appSchema,
   type BitcoinChain,
+  bitcoinChainSchema,
   type Chain,
+  dashboardSchema,
   type EthereumChain,
+  ethereumChainSchema,
+  gatewaySchema,
+  indexerSchema,
+  ipfsSchema,
+  monitoringSchema,
   SCHEMA_ID,
   type Services,
   type Stack,
   type StackInput,
   stackSchema,
+  walletSchema,
 } from "./schema.ts";
 export type { Position, SourceMap } from "./source-map.ts";
 export {

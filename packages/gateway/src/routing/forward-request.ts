@@ -1,6 +1,11 @@
 import type { ByteLruCache } from "../cache/byte-lru-cache.ts";
 import { createInFlightDedup } from "../cache/in-flight-dedup.ts";
-import type { ChainAdapter, ForwardRequest, SingleAttempt } from "../chains/chain-adapter.ts";
+import type {
+  ChainAdapter,
+  ChainContext,
+  ForwardRequest,
+  SingleAttempt,
+} from "../chains/chain-adapter.ts";
 import type { GatewayMetrics } from "../metrics/create-metrics.ts";
 import { rpcErrorCodes } from "../rpc/errors.ts";
 import type { RpcOutcome } from "../rpc/types.ts";
@@ -19,15 +24,8 @@ export interface ForwarderOptions {
   catchUpTimeoutMs: number;
 }
 
-export interface Forwarder {
-  forward(request: ForwardRequest): Promise<RpcOutcome>;
-  attemptOnce(
-    method: string,
-    params: unknown[],
-    options: { minBlock: number; exclude: ReadonlySet<string> },
-  ): Promise<SingleAttempt | undefined>;
-  callOn(upstream: string, method: string, params: unknown[]): Promise<unknown>;
-}
+/** The request paths a chain's custom handlers use, as ChainContext declares them. */
+export type Forwarder = Pick<ChainContext, "forward" | "attemptOnce" | "callOn">;
 
 /** Reads try at most this many upstreams before the last answer goes to the client. */
 const MAX_READ_ATTEMPTS = 4;
