@@ -4,7 +4,9 @@
  * back from the chain on every request.
  *
  * Everything it needs arrives through the conventional variables CryptoKube gives
- * every app: ETH_RPC_URL, IPFS_API_URL, DEVNET_MNEMONIC and PORT.
+ * every app: ETH_RPC_URL, IPFS_API_URL, DEVNET_MNEMONIC and PORT. When the stack has
+ * an indexer (INDEXER_URL), the app registers its contract there so the indexer
+ * and the dashboard's explorer decode its events.
  */
 import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
@@ -29,6 +31,7 @@ const rpcUrl = required("ETH_RPC_URL");
 const ipfsApi = required("IPFS_API_URL");
 const account = mnemonicToAccount(required("DEVNET_MNEMONIC"));
 const port = Number(process.env.PORT ?? 3000);
+const indexerUrl = process.env.INDEXER_URL;
 
 const publicClient = createPublicClient({ transport: http(rpcUrl) });
 const chainId = await publicClient.getChainId();
@@ -60,6 +63,37 @@ async function catFromIpfs(cid: string): Promise<Uint8Array> {
   return new Uint8Array(await response.arrayBuffer());
 }
 
+/** Tells the indexer the contract's ABI; retried briefly while the indexer starts. */
+async function registerWithIndexer(address: Address): Promise<void> {
+  if (indexerUrl === undefined || indexerUrl === "") return;
+  const body = JSON.stringify({ name: "CidRegistry", address, abi: artifact.abi });
+  let problem = "";
+  for (let attempt = 0; attempt < 20; attempt++) {
+    try {
+      const response = await fetch(`${indexerUrl}/api/contracts`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body,
+        signal: AbortSignal.timeout(5000),
+      });
+      if (response.ok) {
+        process.stdout.write(`registered CidRegistry with the indexer at ${indexerUrl}\n`);
+        return;
+      }
+      problem = `${response.status} ${await response.text()}`;
+      // A 4xx will not get better by retrying.
+      if (response.status < 500) break;
+    } catch (error) {
+      problem = error instanceof Error ? error.message : String(error);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  // The app works without the indexer; the explorer just shows raw events.
+  process.stderr.write(
+    `hello-dapp: could not register the contract with the indexer: ${problem}\n`,
+  );
+}
+
 async function setUp(): Promise<Address> {
   const deployHash = await wallet.deployContract({
     abi: artifact.abi,
@@ -67,6 +101,7 @@ async function setUp(): Promise<Address> {
   });
   const deployed = await publicClient.waitForTransactionReceipt({ hash: deployHash });
   if (deployed.contractAddress == null) throw new Error("contract deployment returned no address");
+  await registerWithIndexer(deployed.contractAddress);
   const content = readFileSync(join(import.meta.dirname, "..", "content", "hello.txt"));
   const cid = await addToIpfs(content, "hello.txt");
   const recordHash = await wallet.writeContract({

@@ -111,7 +111,7 @@ after(() => {
 test("up, serve through chain + IPFS, survive kill -9, keep state across down/up, leave nothing behind", async () => {
   const up = cryptokube("up", "--detach", "--fresh");
   assert.equal(up.code, 0, `${up.stdout}\n${up.stderr}`);
-  assert.match(up.stdout, /hello-dapp is up: 4 components ready/);
+  assert.match(up.stdout, /hello-dapp is up: 6 components ready/);
 
   // 1. The app serves the content it reads back through chain + IPFS.
   let s = status();
@@ -147,7 +147,7 @@ test("up, serve through chain + IPFS, survive kill -9, keep state across down/up
   s = status();
   const pids = s.components.flatMap((c) => (c.pid === undefined ? [] : [c.pid]));
   const ports = s.components.flatMap((c) => c.endpoints.map((e) => Number(new URL(e.url).port)));
-  assert.equal(pids.length, 4);
+  assert.equal(pids.length, 6);
   const down = cryptokube("down");
   assert.equal(down.code, 0, down.stderr);
   for (const pid of pids) assert.equal(alive(pid), false, `pid ${pid} still alive after down`);

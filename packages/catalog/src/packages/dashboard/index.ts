@@ -6,6 +6,7 @@
 import { draftFromVariant, platformRun, portOf } from "../../draft.ts";
 import { platformVariant } from "../../platform.ts";
 import { dashboardSchema } from "../../stack-schemas.ts";
+import { secretFileToken } from "../../tokens.ts";
 import type { BuildContext, CatalogPackage, ExpandRequest } from "../../types.ts";
 import { defaultEthereumChain } from "../indexer/index.ts";
 
@@ -20,7 +21,18 @@ export interface DashboardConfig {
     package: string;
     variant: string;
     endpoints: Record<string, string>;
+    /** URL of the component's Prometheus metrics, when it serves them. */
+    metrics?: string;
   }>;
+  /** The Ethereum chain the explorer reads (the wallet's, else the indexer's, else the only one). */
+  chain?: { name: string; chainId?: number; rpc: string };
+  /**
+   * The local supervisor's state directory, relative to the working directory
+   * (the stack dir on local targets); absent where there is no supervisor.
+   */
+  stateDir?: string;
+  /** File holding the access token (a generated secret); its value never enters the plan. */
+  tokenFile: string;
   gateway?: string;
   indexer?: string;
   ipfs?: { api: string; gateway: string };
@@ -48,7 +60,18 @@ export const VARIANTS = [
 /** Components the dashboard shows data from, when the stack has them. */
 const UPSTREAMS = ["gateway", "indexer", "ipfs"] as const;
 
-function dashboardConfig(ctx: BuildContext, walletChain: string | undefined): DashboardConfig {
+/** The generated secret that guards logins and wallet actions. */
+export function dashboardTokenSecret(component: string): string {
+  return `${component}-token`;
+}
+
+const LOCAL_TARGETS: readonly string[] = ["embedded", "process"];
+
+function dashboardConfig(
+  ctx: BuildContext,
+  walletChain: string | undefined,
+  explorerChain: string | undefined,
+): DashboardConfig {
   const url = (name: string, endpoint: string) =>
     ctx.component(name)?.endpoints.find((e) => e.name === endpoint)?.url;
   const out: DashboardConfig = {
@@ -64,8 +87,21 @@ function dashboardConfig(ctx: BuildContext, walletChain: string | undefined): Da
         package: c.package,
         variant: c.variant,
         endpoints: Object.fromEntries(c.endpoints.map((e) => [e.name, e.url])),
+        ...metricsUrl(c),
       })),
+    tokenFile: secretFileToken(dashboardTokenSecret(ctx.self.name), "token"),
   };
+  // Platform modules run with the stack dir as working directory locally (docker and
+  // Kubernetes have no supervisor state to read).
+  if (LOCAL_TARGETS.includes(ctx.target)) out.stateDir = ".cryptokube";
+  if (explorerChain !== undefined) {
+    const chainId = ctx.component(explorerChain)?.facts.chainId;
+    out.chain = {
+      name: explorerChain,
+      ...(typeof chainId === "number" ? { chainId } : {}),
+      rpc: ctx.endpointUrl(`chains.${explorerChain}`, "rpc") ?? "",
+    };
+  }
   const gateway = url("gateway", "http");
   if (gateway !== undefined) out.gateway = gateway;
   const indexer = url("indexer", "http");
@@ -92,6 +128,23 @@ function dashboardConfig(ctx: BuildContext, walletChain: string | undefined): Da
   return out;
 }
 
+function metricsUrl(c: BuildContext["components"][number]): { metrics?: string } {
+  if (c.metrics === undefined) return {};
+  const base = c.endpoints.find((e) => e.name === c.metrics?.endpoint)?.url;
+  return base === undefined ? {} : { metrics: `${base}${c.metrics.path}` };
+}
+
+/** The wallet's chain, else the indexer's, else the only Ethereum chain; none if ambiguous. */
+function explorerChainOf(req: ExpandRequest, walletChain: string | undefined): string | undefined {
+  if (walletChain !== undefined) return walletChain;
+  const indexerChain = req.stack.services?.indexer?.chain;
+  if (indexerChain !== undefined && req.stack.chains?.[indexerChain]?.type === "ethereum") {
+    return indexerChain;
+  }
+  const ethereum = Object.entries(req.stack.chains ?? {}).filter(([, c]) => c.type === "ethereum");
+  return ethereum.length === 1 ? ethereum[0]?.[0] : undefined;
+}
+
 function expand(req: ExpandRequest) {
   dashboardSchema.parse(req.config);
   const variant = VARIANTS[0];
@@ -100,6 +153,7 @@ function expand(req: ExpandRequest) {
     wallet === undefined
       ? undefined
       : defaultEthereumChain(req, wallet.chain, "services.wallet.chain");
+  const explorerChain = explorerChainOf(req, walletChain);
   const present = UPSTREAMS.filter((name) =>
     name === "ipfs"
       ? req.stack.storage?.ipfs !== undefined
@@ -114,8 +168,15 @@ function expand(req: ExpandRequest) {
       variantSource: req.source,
       source: req.source,
       dependsOn: [...present],
+      secrets: [
+        {
+          name: dashboardTokenSecret(req.name),
+          generate: { kind: "hex", bytes: 32 },
+          keys: ["token"],
+        },
+      ],
       build: (ctx) => {
-        const dashboard = dashboardConfig(ctx, walletChain);
+        const dashboard = dashboardConfig(ctx, walletChain, explorerChain);
         return {
           run: platformRun(variant, variant.version, ctx.target, "dashboard", [
             "--config-json",

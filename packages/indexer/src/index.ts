@@ -1,0 +1,12 @@
+export type { ContractRegistry, RegisteredContract } from "./abi/contract-registry.ts";
+export { AbiError, parseAbi } from "./abi/parse-abi.ts";
+export { parseIndexerConfig, parseIndexerConfigJson } from "./config/parse-config.ts";
+export type { IndexerConfig, IndexerConfigInput, IndexerTuning } from "./config/schema.ts";
+export { createIndexer, type Indexer, type IndexerOptions } from "./create-indexer.ts";
+export type { Database } from "./db/database.ts";
+export { loadMigrations, migrate } from "./db/migrate.ts";
+export { openDatabase } from "./db/open-database.ts";
+export { EVENT_TYPE, RETRACTED_TYPE } from "./subscriptions/create-deliverer.ts";
+export type { EventFilter } from "./subscriptions/event-filter.ts";
+export type { EventPayload } from "./subscriptions/subscription-store.ts";
+export type { SyncStatus } from "./sync/create-syncer.ts";
