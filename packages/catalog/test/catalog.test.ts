@@ -121,10 +121,10 @@ test("pinned images carry real upstream tags", () => {
     assert.ok(v);
     return imageRef(v);
   };
-  assert.match(image("ethereum", "geth"), /^ethereum\/client-go:v1\.16\.\d+$/);
+  assert.match(image("ethereum", "geth"), /^ethereum\/client-go:v1\.17\.\d+$/);
   assert.match(image("ethereum", "lighthouse"), /^sigp\/lighthouse:v\d+\.\d+\.\d+$/);
-  assert.match(image("ipfs", "kubo"), /^ipfs\/kubo:v0\.3\d\.\d+$/);
-  assert.match(image("lightning", "lnd"), /^lightninglabs\/lnd:v0\.19\.\d+-beta$/);
+  assert.match(image("ipfs", "kubo"), /^ipfs\/kubo:v0\.4\d\.\d+$/);
+  assert.match(image("lightning", "lnd"), /^lightninglabs\/lnd:v0\.21\.\d+-beta$/);
   assert.match(image("bitcoin", "bitcoind"), /^bitcoin\/bitcoin:(28|29)\.\d+$/);
   assert.match(image("postgres", "postgres"), /^postgres:17\.\d+$/);
   assert.match(image("prometheus", "prometheus"), /^prom\/prometheus:v3\.\d+\.\d+$/);

@@ -242,8 +242,9 @@ test("stop kills the whole process group and escalates to SIGKILL after the grac
 test("a component whose module is not built yet is reported unavailable and skipped; the rest starts", async (t) => {
   const stackDir = tempStackDir(t);
   const events: ProgressEvent[] = [];
+  // A platform module this installation does not have (every current one is built).
   const indexer = httpComponent("indexer", { port: await freePort() });
-  indexer.run = { type: "node", module: "@cryptokube/indexer/main", args: [] };
+  indexer.run = { type: "node", module: "@cryptokube/not-built/main", args: [] };
   const webPort = await freePort();
   const supervisor = createSupervisor({
     plan: makePlan([indexer, httpComponent("web", { port: webPort, dependsOn: ["indexer"] })]),
@@ -257,7 +258,7 @@ test("a component whose module is not built yet is reported unavailable and skip
   assert.equal(unavailable.component, "indexer");
   assert.match(
     unavailable.reason,
-    /^not available yet in this version \(module @cryptokube\/indexer\/main/,
+    /^not available yet in this version \(module @cryptokube\/not-built\/main/,
   );
   assert.deepEqual(
     summary.components.map((record) => [record.name, record.state, record.pid === undefined]),

@@ -18,7 +18,10 @@ export function registerDown(program: Command, ctx: CliContext): void {
   withFile(command);
   withJson(command);
   command
-    .option("--volumes", "also delete the stack's data (chain state, IPFS blocks)")
+    .option(
+      "--volumes",
+      "also delete the stack's data (chain state, IPFS blocks; on the docker target its named volumes)",
+    )
     .addOption(
       new Option("--timeout <duration>", "how long the stack may take to stop before it is killed")
         .argParser(parseDuration)
@@ -32,11 +35,15 @@ export function registerDown(program: Command, ctx: CliContext): void {
         graceMs: Math.min(5000, options.timeout / 2),
         removeVolumes: options.volumes === true,
         onWarning: (message) => writeWarning(ctx, message),
+        env: ctx.env,
       });
       if (options.json === true) writeJson(ctx, { stack, stackDir, ...result });
       else {
         const style = createStyler(ctx, ctx.stdout);
-        const stopped = result.wasRunning || result.leftovers.length > 0;
+        const removed = result.containersRemoved ?? [];
+        const stopped = result.wasRunning || result.leftovers.length > 0 || removed.length > 0;
+        if (removed.length > 0)
+          ctx.stdout.write(`removed left-over containers: ${removed.join(", ")}\n`);
         ctx.stdout.write(
           stopped
             ? `${style("green", "✓")} stopped ${stack}${result.supervisorPid === undefined ? "" : ` (supervisor pid ${result.supervisorPid})`}\n`
@@ -44,7 +51,7 @@ export function registerDown(program: Command, ctx: CliContext): void {
         );
         ctx.stdout.write(
           result.volumesRemoved
-            ? "data deleted (--volumes)\n"
+            ? `data deleted (--volumes)${(result.dockerVolumesRemoved ?? []).length > 0 ? `: volumes ${(result.dockerVolumesRemoved ?? []).join(", ")}` : ""}\n`
             : stopped
               ? "data kept; `cryptokube down --volumes` deletes it\n"
               : "",

@@ -1,3 +1,5 @@
+import { existsSync, statSync } from "node:fs";
+import { delimiter, resolve } from "node:path";
 import { CryptoKubeError } from "@cryptokube/core";
 import type { Plan } from "@cryptokube/plan/types";
 import {
@@ -39,6 +41,7 @@ interface UpOptions extends FileOption, TargetOption, JsonOption {
   detach?: boolean;
   fresh?: boolean;
   timeout: number;
+  binDir?: string[];
 }
 
 /** Startup output of components, held back while progress is shown, then printed. */
@@ -56,6 +59,11 @@ export function registerUp(program: Command, ctx: CliContext): void {
   command
     .option("-d, --detach", "run in the background and return once every component is ready")
     .option("--fresh", "delete the stack's data (chain state, IPFS blocks) before starting")
+    .option(
+      "--bin-dir <dir>",
+      "process target: look for node software (geth, ipfs…) here before CRYPTOKUBE_BIN_PATH and PATH (repeatable)",
+      (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
+    )
     .addOption(
       new Option("--timeout <duration>", "how long startup may take")
         .argParser(parseDuration)
@@ -67,12 +75,6 @@ export function registerUp(program: Command, ctx: CliContext): void {
 }
 
 async function runUp(ctx: CliContext, options: UpOptions): Promise<void> {
-  if (options.target === "docker") {
-    throw new CliExit(
-      EXIT_FAILURE,
-      "error: the docker target is not available yet in this version; use --target embedded (default) or --target process",
-    );
-  }
   if (options.target === "kubernetes") {
     throw new CliExit(
       EXIT_USAGE,
@@ -93,7 +95,7 @@ async function runUp(ctx: CliContext, options: UpOptions): Promise<void> {
     plan,
     stackDir: loaded.dir,
     startupTimeoutMs: options.timeout,
-    env: ctx.env,
+    env: withBinDirs(ctx, options.binDir ?? []),
     onProgress: view.update,
     onWarning,
     ...(options.fresh === true ? { fresh: true } : {}),
@@ -158,6 +160,24 @@ async function runUp(ctx: CliContext, options: UpOptions): Promise<void> {
   out.write(
     `${createStyler(ctx, out)("green", "✓")} stopped ${plan.stack}; data kept in .cryptokube/volumes\n`,
   );
+}
+
+/** `--bin-dir` directories go before CRYPTOKUBE_BIN_PATH, which the supervisor searches before PATH. */
+function withBinDirs(ctx: CliContext, dirs: string[]): Record<string, string | undefined> {
+  if (dirs.length === 0) return ctx.env;
+  const absolute = dirs.map((dir) => resolve(ctx.cwd, dir));
+  for (const dir of absolute) {
+    if (!existsSync(dir) || !statSync(dir).isDirectory())
+      throw new CliExit(EXIT_USAGE, `error: --bin-dir ${dir} is not a directory`);
+  }
+  const existing = ctx.env.CRYPTOKUBE_BIN_PATH;
+  return {
+    ...ctx.env,
+    CRYPTOKUBE_BIN_PATH: [
+      ...absolute,
+      ...(existing === undefined || existing === "" ? [] : [existing]),
+    ].join(delimiter),
+  };
 }
 
 function writeReady(ctx: CliContext, plan: Plan, summary: StartSummary): void {

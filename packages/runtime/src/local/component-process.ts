@@ -6,13 +6,14 @@
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import type { Launch } from "./launch.ts";
+import type { ComponentHandle, ComponentIdentity, ComponentLauncher } from "./launcher.ts";
 import { processStartTime, signalGroup, waitForGroupGone } from "./process-identity.ts";
 import type { ProcessExit } from "./restart-policy.ts";
 
 /** SIGKILLed group members are gone within milliseconds; this only bounds a pathological case. */
 const GROUP_EXIT_TIMEOUT_MS = 2000;
 
-export interface ComponentProcess {
+export interface ComponentProcess extends ComponentHandle {
   pid: number | undefined;
   pidStart: string | undefined;
   /** Resolves when the process has exited (or failed to spawn, with `error`). */
@@ -47,9 +48,16 @@ export function spawnComponentProcess(
       if (child.pid === undefined) resolve({ code: null, signal: null, error });
     });
   });
+  const pidStart = pid === undefined ? undefined : processStartTime(pid);
+  const identity: ComponentIdentity = {
+    ...(pid === undefined ? {} : { pid }),
+    ...(pidStart === undefined ? {} : { pidStart }),
+  };
   return {
     pid,
-    pidStart: pid === undefined ? undefined : processStartTime(pid),
+    pidStart,
+    identity,
+    running: Promise.resolve(identity),
     exited,
     async stop(graceMs) {
       if (pid === undefined || child.exitCode !== null || child.signalCode !== null) return exited;
@@ -65,5 +73,13 @@ export function spawnComponentProcess(
       clearTimeout(timer);
       return exited;
     },
+  };
+}
+
+/** Components that run as host processes (every target runs command apps this way). */
+export function processLauncher(launch: Launch): ComponentLauncher {
+  return {
+    display: launch.display,
+    start: (onLine) => spawnComponentProcess(launch, onLine),
   };
 }

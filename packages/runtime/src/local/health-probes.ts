@@ -108,9 +108,17 @@ async function probeSynced(
 ): Promise<ProbeOutcome> {
   const url = rpcUrl(endpointOf(ctx.component, probe.endpoint));
   if (probe.chain === "ethereum") {
-    const syncing = await callJsonRpc(url, "eth_syncing", [], ctx.timeoutMs);
-    return syncing === false
-      ? { ok: true, detail: "synced" }
+    const syncing = (await callJsonRpc(url, "eth_syncing", [], ctx.timeoutMs)) as
+      | false
+      | { currentBlock?: string; highestBlock?: string };
+    if (syncing === false) return { ok: true, detail: "synced" };
+    // geth also reports index building here (txIndexRemainingBlocks…), which can outlast
+    // block sync by hours and, on a fresh devnet, lasts until its first block: a node
+    // that has the highest block it knows of serves the chain.
+    const current = hexNumber(syncing.currentBlock);
+    const highest = hexNumber(syncing.highestBlock);
+    return current !== undefined && highest !== undefined && current >= highest
+      ? { ok: true, detail: `synced to block ${current} (indexes still building)` }
       : { ok: false, detail: "still syncing" };
   }
   const info = (await callJsonRpc(url, "getblockchaininfo", [], ctx.timeoutMs)) as {
@@ -213,6 +221,15 @@ function hostOf(endpoint: Endpoint): string {
     return new URL(endpoint.url).hostname.replace(/^\[|\]$/g, "") || "127.0.0.1";
   } catch {
     return "127.0.0.1";
+  }
+}
+
+function hexNumber(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  try {
+    return Number(BigInt(value));
+  } catch {
+    return undefined;
   }
 }
 

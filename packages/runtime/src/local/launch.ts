@@ -4,12 +4,19 @@
  * Problems that would make `up` fail half-way (a missing binary, an image-only
  * component) are raised here, before anything starts.
  */
-import { accessSync, constants, existsSync, statSync } from "node:fs";
-import { delimiter, isAbsolute, join, resolve } from "node:path";
+import { existsSync, statSync } from "node:fs";
+import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { CryptoKubeError } from "@cryptokube/core";
 import type { Component, SecretDecl } from "@cryptokube/plan/types";
-import { resolveTokens } from "./resolve-tokens.ts";
+import {
+  binPathOf,
+  componentPath,
+  findProgram,
+  missingProgramError,
+  programsOf,
+} from "./program-path.ts";
+import { hostTokenPaths, resolveTokens } from "./resolve-tokens.ts";
 import { readSecret } from "./secrets.ts";
 
 export interface Launch {
@@ -53,24 +60,22 @@ export function resolveExecutable(
     case "command":
       return { available: true, file: "/bin/sh", argsPrefix: ["-c"], shellCommand: run.command };
     case "binary": {
-      const file = findBinary(run.binary, stackDir, parentEnv.PATH ?? "");
-      if (file === undefined) {
-        throw new CryptoKubeError(
-          `${component.name} needs the program '${run.binary}', which is not on PATH`,
-          {
-            code: "BINARY_NOT_FOUND",
-            hint: `install ${run.binary} (or put it on PATH), or run the stack with --target embedded`,
-          },
-        );
+      const [file, ...others] = programsOf(run.binary, run.args).map((program) => ({
+        program,
+        file: findProgram(program, stackDir, parentEnv),
+      }));
+      const missing = [file, ...others].find((entry) => entry?.file === undefined);
+      if (file?.file === undefined || missing !== undefined) {
+        throw missingProgramError(component, missing?.program ?? run.binary, binPathOf(parentEnv));
       }
-      return { available: true, file, argsPrefix: [] };
+      return { available: true, file: file.file, argsPrefix: [] };
     }
     case "image":
       throw new CryptoKubeError(
-        `${component.name} runs as the container image '${run.image}', which needs the docker target (not available yet)`,
+        `${component.name} runs as the container image '${run.image}', which needs the docker target`,
         {
           code: "TARGET_NEEDS_DOCKER",
-          hint: `give ${component.source} a \`command\` to run it as a process, or deploy to Kubernetes`,
+          hint: `run the stack with --target docker, or give ${component.source} a \`command\` to run it as a process`,
         },
       );
   }
@@ -88,7 +93,8 @@ export function buildLaunch(
   executable: Extract<Executable, { available: true }>,
   ctx: BuildLaunchContext,
 ): Launch {
-  const token = (text: string): string => resolveTokens(text, component, ctx.secrets, ctx.stackDir);
+  const paths = hostTokenPaths(component, ctx.stackDir);
+  const token = (text: string): string => resolveTokens(text, component, ctx.secrets, paths);
   const run = component.run;
   const runArgs = run.type === "command" ? [] : run.args.map(token);
   const args =
@@ -106,6 +112,8 @@ export function buildLaunch(
   for (const [name, value] of Object.entries(ctx.parentEnv)) {
     if (value !== undefined && !PRIVATE_ENV.includes(name)) env[name] = value;
   }
+  const path = componentPath(ctx.parentEnv);
+  if (path !== undefined) env.PATH = path;
   env.CRYPTOKUBE_STACK = ctx.stackName;
   env.CRYPTOKUBE_COMPONENT = component.name;
   for (const [name, value] of Object.entries(component.env)) {
@@ -124,21 +132,4 @@ export function resolveModule(specifier: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-function findBinary(binary: string, stackDir: string, path: string): string | undefined {
-  const candidates = binary.includes("/")
-    ? [isAbsolute(binary) ? binary : resolve(stackDir, binary)]
-    : path
-        .split(delimiter)
-        .filter((dir) => dir !== "")
-        .map((dir) => join(dir, binary));
-  return candidates.find((file) => {
-    try {
-      accessSync(file, constants.X_OK);
-      return statSync(file).isFile();
-    } catch {
-      return false;
-    }
-  });
 }

@@ -36,6 +36,8 @@ export interface ComponentRecord {
   state: ComponentState;
   pid?: number;
   pidStart?: string;
+  /** The container running it (docker target); `pid` is then its main process on the host. */
+  containerId?: string;
   restarts: number;
   /** Endpoint name → port, as planned. */
   ports: Record<string, number>;
@@ -153,7 +155,7 @@ function parseComponent(item: unknown, index: number): ComponentRecord {
     ports: isObject(item.ports) ? (item.ports as Record<string, number>) : {},
   };
   if (isPid(item.pid)) record.pid = item.pid;
-  for (const key of ["pidStart", "startedAt", "readyAt", "message"] as const) {
+  for (const key of ["pidStart", "containerId", "startedAt", "readyAt", "message"] as const) {
     const value = item[key];
     if (typeof value === "string") record[key] = value;
   }

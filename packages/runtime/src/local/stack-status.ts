@@ -13,6 +13,8 @@ export interface ComponentStatus {
   name: string;
   state: ComponentState;
   pid?: number;
+  /** Docker target: the container (its main process is `pid`). */
+  containerId?: string;
   restarts: number;
   /** Milliseconds since the current process started. */
   uptimeMs?: number;
@@ -64,6 +66,7 @@ export async function getStackStatus(
       };
       if (running && alive && record.pid !== undefined) {
         status.pid = record.pid;
+        if (record.containerId !== undefined) status.containerId = record.containerId;
         if (record.startedAt !== undefined) status.uptimeMs = now - Date.parse(record.startedAt);
         if (options.probe !== false && component !== undefined) {
           status.health = await createReadinessCheck(

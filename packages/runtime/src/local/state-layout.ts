@@ -15,9 +15,12 @@ export interface StateLayout {
   logsDir: string;
   volumesDir: string;
   secretsDir: string;
+  /** Generated files of components (`{{file:name}}`: a devnet's genesis…). */
+  filesDir: string;
   logFile(source: string): string;
   volumeDir(component: string, volume: string): string;
   secretFile(name: string, key: string): string;
+  componentFile(component: string, name: string): string;
 }
 
 export function stateLayout(stackDir: string): StateLayout {
@@ -25,6 +28,7 @@ export function stateLayout(stackDir: string): StateLayout {
   const logsDir = join(root, "logs");
   const volumesDir = join(root, "volumes");
   const secretsDir = join(root, "secrets");
+  const filesDir = join(root, "files");
   return {
     root,
     stateFile: join(root, "state.json"),
@@ -32,8 +36,10 @@ export function stateLayout(stackDir: string): StateLayout {
     logsDir,
     volumesDir,
     secretsDir,
+    filesDir,
     logFile: (source) => join(logsDir, `${source}.log`),
     volumeDir: (component, volume) => join(volumesDir, component, volume),
     secretFile: (name, key) => join(secretsDir, name, key),
+    componentFile: (component, name) => join(filesDir, component, name),
   };
 }

@@ -25,6 +25,8 @@ export interface StopStackOptions {
   /** Delete the volumes (chain data, IPFS blocks) too. */
   removeVolumes?: boolean;
   onWarning?: (message: string) => void;
+  /** Environment for reaching the Docker engine (DOCKER_HOST), default process.env. */
+  env?: Record<string, string | undefined>;
 }
 
 export interface StopStackResult {
@@ -36,6 +38,10 @@ export interface StopStackResult {
   /** Planned ports still in use afterwards (by something else). */
   busyPorts: PlannedPort[];
   volumesRemoved: boolean;
+  /** Docker target: containers of the stack found and removed after the supervisor stopped. */
+  containersRemoved?: string[];
+  /** Docker target with `removeVolumes`: the named volumes removed. */
+  dockerVolumesRemoved?: string[];
 }
 
 const ACTIVE_STATES: ComponentState[] = [
@@ -101,6 +107,27 @@ export async function stopStack(
 
   const plan = readSavedPlan(stackDir, warnings);
   flush();
+  const target = state?.target ?? plan?.target;
+  if (target === "docker") {
+    const stack = state?.stack ?? plan?.stack ?? "";
+    try {
+      // Loaded only for docker stacks: nobody else needs the Docker client.
+      const { cleanupDockerStack } = await import("../docker/cleanup.ts");
+      const cleaned = await cleanupDockerStack({
+        stack,
+        stackDir,
+        removeVolumes: options.removeVolumes === true,
+        ...(options.env === undefined ? {} : { env: options.env }),
+      });
+      result.containersRemoved = cleaned.containers;
+      if (options.removeVolumes === true) result.dockerVolumesRemoved = cleaned.volumes;
+    } catch (error) {
+      options.onWarning?.(
+        `cannot clean up the stack's containers${options.removeVolumes === true ? " and volumes" : ""}: ${(error as Error).message}`,
+      );
+    }
+  }
+
   if (plan !== undefined)
     result.busyPorts = await waitForPortsFree(plannedPorts(plan.components), 2000);
 

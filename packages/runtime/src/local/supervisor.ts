@@ -6,17 +6,23 @@
  * every line goes to one merged, timestamped log; state is kept in
  * `.cryptokube/state.json`; stop is SIGTERM, grace period, SIGKILL, dependents first.
  */
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { CryptoKubeError } from "@cryptokube/core";
 import type { Component, Plan } from "@cryptokube/plan/types";
-import { type ComponentProcess, spawnComponentProcess } from "./component-process.ts";
 import { ComponentStartError, stackAlreadyUpError, unsupportedTargetError } from "./errors.ts";
 import { createReadinessCheck, type ProbeOutcome } from "./health-probes.ts";
-import { buildLaunch, type Executable, type Launch, resolveExecutable } from "./launch.ts";
+import type {
+  ComponentHandle,
+  ComponentLauncher,
+  DriverContext,
+  Resolution,
+  TargetDriver,
+} from "./launcher.ts";
 import { stopLeftoverComponents } from "./leftover-processes.ts";
 import type { LogLine } from "./log-lines.ts";
 import { createLogSink, type LogSink } from "./log-sink.ts";
 import { assertPortsFree } from "./port-check.ts";
+import { createProcessDriver } from "./process-driver.ts";
 import { processStartTime } from "./process-identity.ts";
 import {
   type BackoffOptions,
@@ -69,6 +75,11 @@ export interface SupervisorOptions {
   onLog?: (line: LogLine) => void;
   /** One-line problems that do not stop the stack (malformed state, stale pids). */
   onWarning?: (message: string) => void;
+  /**
+   * How components run; default by `plan.target`: host processes (embedded,
+   * process) or Docker containers (docker).
+   */
+  createDriver?: (ctx: DriverContext) => TargetDriver | Promise<TargetDriver>;
 }
 
 export interface StartSummary {
@@ -99,8 +110,8 @@ interface Deferred {
 interface Slot {
   component: Component;
   record: ComponentRecord;
-  launch: Launch | undefined;
-  proc: ComponentProcess | undefined;
+  launcher: ComponentLauncher | undefined;
+  proc: ComponentHandle | undefined;
   /** Bumped whenever a process is replaced or stopped on purpose: stale exits are ignored. */
   generation: number;
   crashes: CrashHistory;
@@ -115,7 +126,7 @@ interface Slot {
 }
 
 const TAIL_LINES = 20;
-const LOCAL_TARGETS = ["embedded", "process"];
+const LOCAL_TARGETS = ["embedded", "process", "docker"];
 
 export function createSupervisor(options: SupervisorOptions): Supervisor {
   const { plan, stackDir } = options;
@@ -132,7 +143,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     slots.set(component.name, {
       component,
       record: { name: component.name, state: "pending", restarts: 0, ports: portsOf(component) },
-      launch: undefined,
+      launcher: undefined,
       proc: undefined,
       generation: 0,
       crashes: createCrashHistory(backoff),
@@ -158,8 +169,11 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   });
   let active = false;
 
+  /** Events before the log is open (while the driver prepares) wait for it. */
+  const early: string[] = [];
   const event = (text: string): void => {
-    sink?.write(SUPERVISOR_SOURCE, text);
+    if (sink === undefined) early.push(text);
+    else sink.write(SUPERVISOR_SOURCE, text);
   };
 
   const persist = (): void => {
@@ -195,25 +209,31 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   };
 
   const spawnSlot = (slot: Slot): void => {
-    const launch = slot.launch;
-    if (launch === undefined || stopping) return;
+    const launcher = slot.launcher;
+    if (launcher === undefined || stopping) return;
     const generation = ++slot.generation;
     const name = slot.component.name;
-    const proc = spawnComponentProcess(launch, (text) => {
+    const proc = launcher.start((text) => {
       slot.tail.push(text);
       if (slot.tail.length > TAIL_LINES) slot.tail.shift();
       sink?.write(name, text);
     });
     slot.proc = proc;
     slot.spawnedAt = Date.now();
+    forgetIdentity(slot.record);
     Object.assign(slot.record, {
       startedAt: new Date(slot.spawnedAt).toISOString(),
-      ...withDefined("pid", proc.pid),
-      ...withDefined("pidStart", proc.pidStart),
+      ...proc.identity,
     });
     delete slot.record.readyAt;
     setState(slot, "starting");
     progress({ type: "starting", component: name });
+    // A container's id and host pid are known once the engine has started it.
+    void proc.running.then((identity) => {
+      if (slot.generation !== generation || slot.proc !== proc) return;
+      Object.assign(slot.record, identity);
+      persist();
+    });
     void proc.exited.then((exit) => onExit(slot, generation, exit));
     void awaitReadiness(slot, generation);
   };
@@ -243,8 +263,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     const name = slot.component.name;
     const policy = slot.component.restart;
     slot.proc = undefined;
-    delete slot.record.pid;
-    delete slot.record.pidStart;
+    forgetIdentity(slot.record);
     slot.record.lastExit = { code: exit.code, signal: exit.signal, at: new Date().toISOString() };
     const what = describeExit(exit);
     if (!shouldRestart(policy, exit)) {
@@ -284,8 +303,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       slot.record.lastExit = { code: exit.code, signal: exit.signal, at: new Date().toISOString() };
       event(`${slot.component.name} stopped`);
     }
-    delete slot.record.pid;
-    delete slot.record.pidStart;
+    forgetIdentity(slot.record);
     if (!["unavailable", "failed", "exited"].includes(slot.record.state)) setState(slot, "stopped");
   };
 
@@ -332,12 +350,19 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     if (previous !== undefined) {
       await stopLeftoverComponents(previous.components, { graceMs: graceMs, warn, announce: true });
     }
-    const executables = new Map<string, Executable>();
-    for (const slot of ordered) {
-      executables.set(slot.component.name, resolveExecutable(slot.component, stackDir, parentEnv));
-    }
+    const driverContext: DriverContext = {
+      plan,
+      stackDir,
+      env: parentEnv,
+      warn,
+      event: (text) => event(text),
+    };
+    const driver = await (options.createDriver ?? defaultDriver)(driverContext);
+    const resolutions: Map<string, Resolution> = await driver.resolve(
+      ordered.map((slot) => slot.component),
+    );
     const runnable = ordered.filter(
-      (slot) => executables.get(slot.component.name)?.available === true,
+      (slot) => resolutions.get(slot.component.name)?.available !== false,
     );
     await assertPortsFree(runnable.map((slot) => slot.component));
     const names = new Set(runnable.map((slot) => slot.component.name));
@@ -347,26 +372,19 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
         (secret) => secret.usedBy.length === 0 || secret.usedBy.some((user) => names.has(user)),
       ),
     );
-    if (options.fresh === true) rmSync(layout.volumesDir, { recursive: true, force: true });
     for (const slot of ordered) {
-      const executable = executables.get(slot.component.name);
-      if (executable === undefined) continue;
-      if (!executable.available) {
+      const resolution = resolutions.get(slot.component.name);
+      if (resolution !== undefined && !resolution.available) {
         slot.record.state = "unavailable";
-        slot.record.message = executable.reason;
+        slot.record.message = resolution.reason;
         slot.ready.resolve();
-        continue;
       }
-      for (const volume of slot.component.volumes) {
-        mkdirSync(layout.volumeDir(slot.component.name, volume.name), { recursive: true });
-      }
-      slot.launch = buildLaunch(slot.component, executable, {
-        stackDir,
-        stackName: plan.stack,
-        secrets: plan.secrets,
-        parentEnv,
-      });
     }
+    const launchers = await driver.prepare(
+      runnable.map((slot) => slot.component),
+      { fresh: options.fresh === true },
+    );
+    for (const slot of runnable) slot.launcher = launchers.get(slot.component.name);
   };
 
   const start = async (signal?: AbortSignal): Promise<StartSummary> => {
@@ -385,6 +403,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       logErrorReported = true;
     });
     event(`starting ${plan.stack} (${plan.components.length} components, target ${plan.target})`);
+    for (const text of early.splice(0)) event(text);
     persist();
     for (const slot of ordered) {
       if (slot.record.state !== "unavailable") continue;
@@ -432,7 +451,9 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     }
     watcher = watchStackFiles({
       stackDir,
-      components: ordered.filter((slot) => slot.launch !== undefined).map((slot) => slot.component),
+      components: ordered
+        .filter((slot) => slot.launcher !== undefined)
+        .map((slot) => slot.component),
       debounceMs: options.watchDebounceMs ?? 100,
       onChange: (component, file) => void restart(component, `${file} changed`),
       onError: (error) => warn(`file watching stopped: ${error.message}`),
@@ -451,7 +472,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     deadline: number,
     fail: (error: Error) => void,
   ): Promise<void> => {
-    if (slot.launch === undefined) return;
+    if (slot.launcher === undefined) return;
     const name = slot.component.name;
     const dependencies = slot.component.dependsOn
       .map((dependency) => slots.get(dependency))
@@ -504,7 +525,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
 
   const restart = async (name: string, reason: string): Promise<void> => {
     const slot = slots.get(name);
-    if (slot === undefined || slot.launch === undefined || stopping || !started) return;
+    if (slot === undefined || slot.launcher === undefined || stopping || !started) return;
     event(`${name}: ${reason}; restarting`);
     clearTimeout(slot.restartTimer);
     slot.restartTimer = undefined;
@@ -584,6 +605,19 @@ function deferred(): Deferred {
       settled = true;
     },
   };
+}
+
+async function defaultDriver(ctx: DriverContext): Promise<TargetDriver> {
+  if (ctx.plan.target !== "docker") return createProcessDriver(ctx);
+  // Loaded only for the docker target: the Docker client is not needed anywhere else.
+  const { createDockerDriver } = await import("../docker/docker-driver.ts");
+  return createDockerDriver(ctx);
+}
+
+function forgetIdentity(record: ComponentRecord): void {
+  delete record.pid;
+  delete record.pidStart;
+  delete record.containerId;
 }
 
 function withDefined<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {

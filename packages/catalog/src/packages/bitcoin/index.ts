@@ -15,6 +15,17 @@ export const REGTEST_RPC_USER = "cryptokube";
 export const REGTEST_RPC_PASSWORD = "cryptokube";
 const RPC_PASSWORD_ENV = "BITCOIN_RPC_PASSWORD";
 
+/**
+ * Where btcd pays the coinbase of blocks mined with `generate` on regtest (btcd mines only
+ * to configured addresses): P2SH of the script `OP_TRUE`, so anyone can spend it. That is the
+ * regtest faucet: tools (`cryptokube lightning fund`) spend matured coinbases with the
+ * scriptSig `REGTEST_FAUCET_SCRIPT_SIG` and need no key. Never used off regtest.
+ */
+export const REGTEST_FAUCET_ADDRESS = "2ND8PB9RrfCaAcjfjP1Y6nAgFd9zWHYX4DN";
+/** Its redeem script (`OP_TRUE`, 0x51) and the scriptSig that spends it (a push of it). */
+export const REGTEST_FAUCET_REDEEM_SCRIPT = "51";
+export const REGTEST_FAUCET_SCRIPT_SIG = "0151";
+
 const DATA_SIZES: Readonly<Record<string, string>> = {
   regtest: "10Gi",
   signet: "20Gi",
@@ -29,12 +40,20 @@ const health: HealthChecks = {
   startupSeconds: 120,
 };
 
+// btcd's getblockchaininfo never reports initialblockdownload, and its RPC only speaks TLS
+// with credentials: the probes ask whether the RPC server accepts connections.
+const btcdHealth: HealthChecks = {
+  readiness: [{ type: "tcp", endpoint: "rpc" }],
+  liveness: [{ type: "tcp", endpoint: "rpc" }],
+  startupSeconds: 60,
+};
+
 export const VARIANTS: readonly VariantDecl[] = [
   {
     name: "btcd",
     role: "client",
     description: "btcd (Go); RPC over TLS with a generated certificate",
-    version: "0.24.2",
+    version: "0.26.2",
     // btcd publishes no official image; scripts/ builds this one from the pinned Go module.
     image: { repository: "cryptokube/btcd", tagPrefix: "v" },
     binary: "btcd",
@@ -45,7 +64,7 @@ export const VARIANTS: readonly VariantDecl[] = [
       { name: "p2p", protocol: "p2p", port: 8333, public: true },
     ],
     volumes: [{ name: "data", mountPath: "/data", size: "1Ti", persistent: true }],
-    health,
+    health: btcdHealth,
     resources: { cpu: "1", memory: "2Gi" },
     workload: "stateful",
   },
@@ -179,6 +198,8 @@ function expand(req: ExpandRequest) {
               secretFileToken(rpcTlsSecretName(req.name), "tls.key"),
               "--listen",
               listenAddress(ctx, "p2p"),
+              // `generate` needs somewhere to pay the coinbase (see REGTEST_FAUCET_ADDRESS).
+              ...(chain.network === "regtest" ? ["--miningaddr", REGTEST_FAUCET_ADDRESS] : []),
             ]
           : [
               ...bitcoindNetworkFlag(chain.network),

@@ -106,7 +106,7 @@ export const VARIANTS: readonly VariantDecl[] = [
     role: "client",
     description:
       "go-ethereum; on a devnet, --dev mode over a generated genesis (chain id, funded accounts)",
-    version: "1.16.7",
+    version: "1.17.10",
     image: { repository: "ethereum/client-go", tagPrefix: "v" },
     binary: "geth",
     targets: LOCAL_AND_CLUSTER,
@@ -270,7 +270,17 @@ function executionDraft(req: ExpandRequest, chain: EthereumChain): ComponentDraf
       const run = executionRun(ctx, variant, version, chain, req.name);
       if (!devnet || variant.name === "edr") return { run };
       const genesis = `${JSON.stringify(devnetGenesis(devnetFunding(chain)), null, 2)}\n`;
-      return { run, settings: { files: { [GENESIS_FILE]: genesis } } };
+      const files = { [GENESIS_FILE]: genesis };
+      if (ctx.target !== "kubernetes" || variant.name !== "geth")
+        return { run, settings: { files } };
+      const initCommand = [
+        "geth",
+        "init",
+        "--datadir",
+        volumeToken("data"),
+        fileToken(GENESIS_FILE),
+      ];
+      return { run, settings: { files, initCommand } };
     },
   });
 }
@@ -312,8 +322,10 @@ function executionRun(
   }
   const jwt = secretFileToken(jwtSecretName(name), "jwt.hex");
   if (variant.name === "geth") {
+    // A devnet never dials out (--dev: no peers, no discovery) and needs no IPC socket
+    // (whose path a deep state dir makes longer than a unix socket path may be).
     const args = devnet
-      ? ["--dev", "--dev.period", String(Math.ceil(blockTime))]
+      ? ["--dev", "--dev.period", String(Math.ceil(blockTime)), "--ipcdisable"]
       : [`--${chain.network}`, "--syncmode", "snap"];
     args.push(
       "--datadir",
@@ -358,7 +370,8 @@ function executionRun(
         String(portOf(ctx, "p2p")),
       );
     }
-    if (!devnet) return binaryRun(variant, version, args);
+    // On Kubernetes an init container runs `geth init` (settings.initCommand).
+    if (!devnet || ctx.target === "kubernetes") return binaryRun(variant, version, args);
     // `geth init` is idempotent for the same genesis; --dev then keeps the initialised chain.
     const script = [
       `geth init --datadir ${shellQuote(volumeToken("data"))} ${shellQuote(fileToken(GENESIS_FILE))}`,

@@ -38,7 +38,7 @@ export const VARIANTS: readonly VariantDecl[] = [
     name: "kubo",
     role: "client",
     description: "kubo (Go IPFS) with its RPC API and HTTP gateway",
-    version: "0.38.1",
+    version: "0.41.0",
     image: { repository: "ipfs/kubo", tagPrefix: "v" },
     binary: "ipfs",
     targets: ["process", "docker", "kubernetes"],
@@ -59,18 +59,49 @@ export const VARIANTS: readonly VariantDecl[] = [
   },
 ];
 
+/** Every IPv4 address but 127.0.0.0/8, and the routable IPv6 ranges, as swarm dial filters. */
+const NON_LOOPBACK_FILTERS = [
+  "/ip4/0.0.0.0/ipcidr/2",
+  "/ip4/64.0.0.0/ipcidr/3",
+  "/ip4/96.0.0.0/ipcidr/4",
+  "/ip4/112.0.0.0/ipcidr/5",
+  "/ip4/120.0.0.0/ipcidr/6",
+  "/ip4/124.0.0.0/ipcidr/7",
+  "/ip4/126.0.0.0/ipcidr/8",
+  "/ip4/128.0.0.0/ipcidr/1",
+  "/ip6/2000::/ipcidr/3",
+  "/ip6/fc00::/ipcidr/7",
+  "/ip6/fe80::/ipcidr/10",
+];
+
 /**
  * kubo takes its listen addresses from its config file only, so the node is
  * started by a short idempotent script: init once, set addresses, exec daemon.
  */
 export function kuboStartScript(ctx: BuildContext): string {
   const host = ctx.bindHost;
-  const profile = ctx.target === "kubernetes" ? "server" : "test";
-  const swarmHost = ctx.target === "kubernetes" ? "0.0.0.0" : host;
+  const local = ctx.target !== "kubernetes";
+  const profile = local ? "test" : "server";
+  const swarmHost = local ? host : "0.0.0.0";
   const swarm = JSON.stringify([`/ip4/${swarmHost}/tcp/${portOf(ctx, "swarm")}`]);
+  // Once, at init: a local node talks to nobody. The test profile drops bootstrap
+  // peers and mDNS; these drop what it leaves (AutoConf fetches, delegated HTTP
+  // routers, DNS-over-HTTPS, AutoTLS) and refuse to dial any swarm address off loopback.
+  const init = local
+    ? [
+        `ipfs init --profile=${profile}`,
+        "ipfs config --json AutoConf.Enabled false",
+        "ipfs config --json AutoTLS.Enabled false",
+        "ipfs config Routing.Type none",
+        "ipfs config --json Routing.DelegatedRouters '[]'",
+        "ipfs config --json Ipns.DelegatedPublishers '[]'",
+        "ipfs config --json DNS.Resolvers '{}'",
+        `ipfs config --json Swarm.AddrFilters '${JSON.stringify(NON_LOOPBACK_FILTERS)}'`,
+      ].join(" && ")
+    : `ipfs init --profile=${profile}`;
   return [
     `export IPFS_PATH="${volumeToken("data")}"`,
-    `[ -f "$IPFS_PATH/config" ] || ipfs init --profile=${profile}`,
+    `{ [ -f "$IPFS_PATH/config" ] || { ${init}; }; }`,
     `ipfs config Addresses.API /ip4/${host}/tcp/${portOf(ctx, "api")}`,
     `ipfs config Addresses.Gateway /ip4/${host}/tcp/${portOf(ctx, "gateway")}`,
     `ipfs config --json Addresses.Swarm '${swarm}'`,

@@ -16,7 +16,7 @@ export const VARIANTS: readonly VariantDecl[] = [
     name: "lnd",
     role: "client",
     description: "Lightning Network Daemon (Go), backed by the chain's btcd or bitcoind",
-    version: "0.19.3",
+    version: "0.21.0-beta",
     image: { repository: "lightninglabs/lnd", tagPrefix: "v", tagSuffix: "-beta" },
     binary: "lnd",
     targets: ["process", "docker", "kubernetes"],
@@ -80,7 +80,6 @@ function expand(req: ExpandRequest): ComponentDraft[] {
           const args = [
             `--lnddir=${volumeToken("data")}`,
             `--alias=${ctx.stack.name}-${name}`,
-            "--bitcoin.active",
             `--bitcoin.${chain.network}`,
             `--bitcoin.node=${backend}`,
             `--rpclisten=${listenAddress(ctx, "grpc")}`,
@@ -91,7 +90,8 @@ function expand(req: ExpandRequest): ComponentDraft[] {
             args.push(`--tlsextradomain=${name}.${ctx.namespace}.svc.cluster.local`);
           }
           if (regtest) {
-            args.push("--noseedbackup");
+            // No seed to back up, and no peer discovery: a local chain's peers are ours.
+            args.push("--noseedbackup", "--nobootstrap");
           } else {
             args.push(
               `--wallet-unlock-password-file=${secretFileToken(walletSecret, "password")}`,

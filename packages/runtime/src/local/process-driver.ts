@@ -1,0 +1,68 @@
+/**
+ * The driver of the embedded and process targets: every component is a host
+ * process. Data directories live under `.cryptokube/volumes/<component>/<volume>`,
+ * generated files (`{{file:…}}`) under `.cryptokube/files/<component>/`.
+ */
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import type { Component } from "@cryptokube/plan/types";
+import { processLauncher } from "./component-process.ts";
+import { buildLaunch, type Executable, resolveExecutable } from "./launch.ts";
+import type { ComponentLauncher, DriverContext, Resolution, TargetDriver } from "./launcher.ts";
+import { componentFiles } from "./resolve-tokens.ts";
+import { stateLayout } from "./state-layout.ts";
+
+export function createProcessDriver(ctx: DriverContext): TargetDriver {
+  const layout = stateLayout(ctx.stackDir);
+  const executables = new Map<string, Executable>();
+  return {
+    async resolve(components) {
+      const result = new Map<string, Resolution>();
+      for (const component of components) {
+        const executable = resolveExecutable(component, ctx.stackDir, ctx.env);
+        executables.set(component.name, executable);
+        result.set(
+          component.name,
+          executable.available
+            ? { available: true }
+            : { available: false, reason: executable.reason },
+        );
+      }
+      return result;
+    },
+    async prepare(components, options) {
+      if (options.fresh) rmSync(layout.volumesDir, { recursive: true, force: true });
+      const launchers = new Map<string, ComponentLauncher>();
+      for (const component of components) {
+        const executable =
+          executables.get(component.name) ?? resolveExecutable(component, ctx.stackDir, ctx.env);
+        if (!executable.available) continue;
+        for (const volume of component.volumes) {
+          mkdirSync(layout.volumeDir(component.name, volume.name), { recursive: true });
+        }
+        writeComponentFiles(component, ctx.stackDir);
+        const launch = buildLaunch(component, executable, {
+          stackDir: ctx.stackDir,
+          stackName: ctx.plan.stack,
+          secrets: ctx.plan.secrets,
+          parentEnv: ctx.env,
+        });
+        launchers.set(component.name, processLauncher(launch));
+      }
+      return launchers;
+    },
+  };
+}
+
+/** Writes `settings.files` where `{{file:name}}` points on the host; returns name → path. */
+export function writeComponentFiles(component: Component, stackDir: string): Map<string, string> {
+  const layout = stateLayout(stackDir);
+  const written = new Map<string, string>();
+  for (const [name, content] of Object.entries(componentFiles(component))) {
+    const file = layout.componentFile(component.name, name);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, content);
+    written.set(name, file);
+  }
+  return written;
+}
