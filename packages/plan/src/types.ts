@@ -53,7 +53,9 @@ export interface Component {
    * Free-form facts for targets and services (e.g. the gateway's upstream list).
    * Conventions: `settings.files` maps a file name to its content, referenced from
    * args as `{{file:<name>}}`; `settings.fileMounts` maps a file name to a fixed
-   * path it must appear at inside a container.
+   * path it must appear at inside a container; `settings.initCommand` (string[],
+   * tokens allowed) runs to completion in the same image before the component
+   * starts (an init container on Kubernetes).
    */
   settings: Record<string, unknown>;
 }

@@ -21,7 +21,7 @@ const DESCRIPTIONS: Record<TemplateName, string> = {
 
 /** Files shipped beside a template's stack file, e.g. the dapp's `app/server.ts`. */
 const EXTRA_FILES: Record<TemplateName, readonly string[]> = {
-  dapp: ["app/server.ts"],
+  dapp: ["app/server.ts", "Dockerfile"],
   node: [],
   bitcoin: [],
 };

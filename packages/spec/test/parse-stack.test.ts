@@ -76,7 +76,7 @@ test("locateProblems positions the planner's path-only problems in the file", ()
     located.map((d) => [d.line, d.col, d.path, d.suggestion]),
     [
       [9, 3, "chains.eth", undefined],
-      [31, 13, "apps.web.ports.http", "pick another"],
+      [32, 13, "apps.web.ports.http", "pick another"],
     ],
   );
 });

@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { type CliContext, createStyler, writeJson } from "../context.ts";
 import { type FileOption, type JsonOption, withFile, withJson } from "../options.ts";
 import { formatTable } from "../table.ts";
+import { type KubeOptions, printClusterStatus, withKube } from "./deploy.ts";
 import { stackDirOf, writeWarning } from "./local.ts";
 
 export function registerStatus(program: Command, ctx: CliContext): void {
@@ -13,7 +14,19 @@ export function registerStatus(program: Command, ctx: CliContext): void {
     );
   withFile(command);
   withJson(command);
-  command.action(async (options: FileOption & JsonOption) => {
+  // --- the stack on a Kubernetes cluster (kube-cluster helper): selected by --kube or any cluster option
+  withKube(command).option("--kube", "show the stack on a Kubernetes cluster instead of locally");
+  command.action(async (options: FileOption & JsonOption & KubeOptions & { kube?: boolean }) => {
+    if (
+      options.kube === true ||
+      options.context !== undefined ||
+      options.namespace !== undefined ||
+      options.kubeconfig !== undefined
+    ) {
+      await printClusterStatus(ctx, options);
+      return;
+    }
+    // --- end of the cluster path; below: local targets
     const stackDir = stackDirOf(ctx, options.file);
     const status = await getStackStatus(stackDir);
     for (const warning of status.warnings) writeWarning(ctx, warning);
