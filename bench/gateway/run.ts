@@ -120,7 +120,16 @@ const wallet = createWalletClient({
   },
 });
 await wallet.deployContract({ abi: storeAbi, bytecode: storeBytecode, args: [7n] });
-await devnet.request("hardhat_mine", ["0x64"]); // 100 blocks: 1..80 are final at depth 10
+// One block of 100 transfers: a finalized block as real chains have them (mainnet blocks
+// carry ~150 transactions), next to the empty blocks below.
+await devnet.request("evm_setAutomine", [false]);
+for (let i = 0; i < 100; i++) {
+  await wallet.sendTransaction({ to: devnet.accounts[1]!.address, value: 1n });
+}
+await devnet.request("evm_mine", []);
+await devnet.request("evm_setAutomine", [true]);
+const fullBlock = (await devnet.request("eth_blockNumber", [])) as string;
+await devnet.request("hardhat_mine", ["0x64"]); // 100 blocks: all above are final at depth 10
 const store = "0x5fbdb2315678afecb367f032d93f642f64180aa3";
 
 const uncachedGateway = await startGatewayProcess(devnet.url, 0);
@@ -146,6 +155,11 @@ const scenarios = [
   {
     name: "eth_getBlockByNumber (finalized, cached)",
     template: '{"jsonrpc":"2.0","id":$i,"method":"eth_getBlockByNumber","params":["0x5",false]}',
+    gateway: cachedGateway,
+  },
+  {
+    name: "eth_getBlockByNumber (finalized, 100 txs, full, cached)",
+    template: `{"jsonrpc":"2.0","id":$i,"method":"eth_getBlockByNumber","params":["${fullBlock}",true]}`,
     gateway: cachedGateway,
   },
 ];

@@ -4,10 +4,14 @@
  */
 import { Command, CommanderError } from "commander";
 import { registerCatalog } from "./commands/catalog.ts";
+import { registerDashboard } from "./commands/dashboard.ts";
+import { registerDeploy } from "./commands/deploy.ts";
+import { registerDestroy } from "./commands/destroy.ts";
 import { registerInit } from "./commands/init.ts";
+import { registerLightning } from "./commands/lightning.ts";
 import { registerLocal } from "./commands/local.ts";
-import { registerPending } from "./commands/pending.ts";
 import { registerPlan } from "./commands/plan.ts";
+import { registerRender } from "./commands/render.ts";
 import { registerSchema } from "./commands/schema.ts";
 import { registerValidate } from "./commands/validate.ts";
 import { type CliContext, CliExit, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from "./context.ts";
@@ -33,9 +37,13 @@ export function createProgram(ctx: CliContext): Command {
   registerValidate(program, ctx);
   registerSchema(program, ctx);
   registerPlan(program, ctx);
+  registerRender(program, ctx);
+  registerDeploy(program, ctx);
+  registerDestroy(program, ctx);
   registerCatalog(program, ctx);
   registerLocal(program, ctx);
-  registerPending(program, ctx);
+  registerDashboard(program, ctx);
+  registerLightning(program, ctx);
   // Every subcommand reports usage errors through exitOverride instead of exiting the process.
   const applyOverrides = (command: Command): void => {
     command.exitOverride();

@@ -55,12 +55,6 @@ describe("cryptokube CLI conventions", () => {
     assert.match(result.stderr, /no cryptokube\.yaml in .*\n.*cryptokube init/);
   });
 
-  it("commands that have not landed say so and exit 1", async () => {
-    const result = await runCapture(["render", "--out", "x"], { cwd: scratch });
-    assert.equal(result.code, 1);
-    assert.match(result.stderr, /cryptokube render: not available yet/);
-  });
-
   it("schema prints the JSON Schema with its $id", async () => {
     const result = await runCapture(["schema"], { cwd: scratch });
     assert.equal(result.code, 0);

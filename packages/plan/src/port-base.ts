@@ -4,8 +4,10 @@
  */
 
 export const PORT_BLOCK_SIZE = 100;
-const FIRST_BLOCK = 20000;
-const BLOCK_COUNT = 400;
+// Blocks end below 32768, where Linux starts handing out ephemeral ports for outgoing
+// connections: a stack's port must never be taken at random by some client socket.
+const FIRST_BLOCK = 10000;
+const BLOCK_COUNT = 227;
 
 /** 32-bit FNV-1a of the UTF-8 bytes: tiny, stable, well spread for short names. */
 export function fnv1a32(text: string): number {
@@ -17,7 +19,7 @@ export function fnv1a32(text: string): number {
   return hash;
 }
 
-/** First port of the stack's block: 20000 + (fnv1a(name) % 400) * 100, i.e. 20000..59900. */
+/** First port of the stack's block: 10000 + (fnv1a(name) % 227) * 100, i.e. 10000..32600. */
 export function defaultPortBase(stackName: string): number {
   return FIRST_BLOCK + (fnv1a32(stackName) % BLOCK_COUNT) * PORT_BLOCK_SIZE;
 }

@@ -1,11 +1,6 @@
 import type { ByteLruCache } from "../cache/byte-lru-cache.ts";
 import { createInFlightDedup } from "../cache/in-flight-dedup.ts";
-import type {
-  ChainAdapter,
-  ChainContext,
-  ForwardRequest,
-  SingleAttempt,
-} from "../chains/chain-adapter.ts";
+import type { ChainAdapter, ChainContext, ForwardRequest } from "../chains/chain-adapter.ts";
 import type { GatewayMetrics } from "../metrics/create-metrics.ts";
 import { rpcErrorCodes } from "../rpc/errors.ts";
 import type { RpcOutcome } from "../rpc/types.ts";
