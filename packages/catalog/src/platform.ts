@@ -36,5 +36,7 @@ export function platformVariant(fields: {
     metrics: { endpoint: "http", path: "/metrics" },
     resources: fields.resources,
     workload: fields.workload,
+    // Our services retry their upstreams and gate /readyz on them.
+    startsWithDependencies: true,
   };
 }

@@ -78,6 +78,8 @@ export interface VariantDecl {
   metrics?: MetricsEndpoint;
   resources: ResourceDefaults;
   workload: "stateful" | "stateless";
+  /** Waits for its upstreams itself: see Component.startsWithDependencies in the plan. */
+  startsWithDependencies?: boolean;
 }
 
 /** The planner's question to a package: turn this stack entry into components. */

@@ -402,6 +402,7 @@ function assembleComponent(
     scaling: p.scaling,
     watch: draft.watch,
     restart: draft.restart,
+    ...(draft.variant.startsWithDependencies === true ? { startsWithDependencies: true } : {}),
     settings: rest.settings,
   };
 }

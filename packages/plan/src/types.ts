@@ -50,6 +50,13 @@ export interface Component {
   watch: string[];
   restart: "always" | "on-failure" | "never";
   /**
+   * Starts at once instead of after its dependencies are ready: it waits for its
+   * upstreams itself (our gateway, indexer and dashboard retry them) and its readiness
+   * check only passes once they answer, so dependents still start after a usable chain.
+   * Locally this takes our services off the critical path of `up`.
+   */
+  startsWithDependencies?: boolean;
+  /**
    * Free-form facts for targets and services (e.g. the gateway's upstream list).
    * Conventions: `settings.files` maps a file name to its content, referenced from
    * args as `{{file:<name>}}`; `settings.fileMounts` maps a file name to a fixed

@@ -480,7 +480,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
         (dependency): dependency is Slot =>
           dependency !== undefined && dependency.record.state !== "unavailable",
       );
-    if (dependencies.length > 0) {
+    if (dependencies.length > 0 && slot.component.startsWithDependencies !== true) {
       setState(slot, "waiting");
       progress({
         type: "waiting",
