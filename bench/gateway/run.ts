@@ -18,7 +18,7 @@ import { parseArgs } from "node:util";
 import { startDevnet } from "@cryptokube/runtime/devnet";
 import { createWalletClient, encodeFunctionData, http } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import { storeAbi, storeBytecode } from "../../packages/gateway/test/fixtures/store-contract.ts";
+import { storeAbi, storeBytecode } from "../../packages/runtime/test/fixtures/store-contract.ts";
 import type { LoadResult, LoadSpec } from "./load.ts";
 
 const { values } = parseArgs({

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { createPublicClient, createWalletClient, defineChain, http } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import { storeAbi, storeBytecode } from "./fixtures/store-contract.ts";
+import { storeAbi, storeBytecode } from "../../runtime/test/fixtures/store-contract.ts";
 import { blockNumber, mineInLockstep, startDevnets } from "./helpers/devnets.ts";
 import { metricValue, postRaw, rpc, startGateway } from "./helpers/gateway.ts";
 

@@ -9,7 +9,7 @@ import {
   webSocket,
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import { storeAbi, storeBytecode } from "./fixtures/store-contract.ts";
+import { storeAbi, storeBytecode } from "../../runtime/test/fixtures/store-contract.ts";
 import { startDevnets } from "./helpers/devnets.ts";
 import { metricValue, rpc, startGateway } from "./helpers/gateway.ts";
 

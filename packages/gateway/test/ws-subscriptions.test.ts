@@ -9,7 +9,7 @@ import {
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import WebSocket from "ws";
-import { storeAbi, storeBytecode } from "./fixtures/store-contract.ts";
+import { storeAbi, storeBytecode } from "../../runtime/test/fixtures/store-contract.ts";
 import { blockNumber, mineInLockstep, sendRawToAll, startDevnets } from "./helpers/devnets.ts";
 import { startGateway, waitFor } from "./helpers/gateway.ts";
 

@@ -19,43 +19,7 @@ import {
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import WebSocket from "ws";
-
-// Store.sol (solc 0.8.30, optimized):
-//   uint256 public value; event ValueChanged(address indexed by, uint256 value);
-//   constructor(uint256 initial) { value = initial; }
-//   function set(uint256 v) external { value = v; emit ValueChanged(msg.sender, v); }
-const STORE_BYTECODE: Hex =
-  "0x6080604052348015600e575f5ffd5b50604051610139380380610139833981016040819052602b916031565b5f556047565b5f602082840312156040575f5ffd5b5051919050565b60e6806100535f395ff3fe6080604052348015600e575f5ffd5b50600436106030575f3560e01c80633fa4f24514603457806360fe47b114604d575b5f5ffd5b603b5f5481565b60405190815260200160405180910390f35b605c6058366004609a565b605e565b005b5f81905560405181815233907fe2b64d6eb95e02b6354c9dad0f0b75f05c8659bc5f2a0f91bc457fc27c55c6889060200160405180910390a250565b5f6020828403121560a9575f5ffd5b503591905056fea26469706673582212206800d5cce1274005311c8dd1f80220e34df2a35a1090f8e95f158588ed1b9e4b64736f6c634300081e0033";
-const STORE_ABI = [
-  {
-    inputs: [{ internalType: "uint256", name: "initial", type: "uint256" }],
-    stateMutability: "nonpayable",
-    type: "constructor",
-  },
-  {
-    anonymous: false,
-    inputs: [
-      { indexed: true, internalType: "address", name: "by", type: "address" },
-      { indexed: false, internalType: "uint256", name: "value", type: "uint256" },
-    ],
-    name: "ValueChanged",
-    type: "event",
-  },
-  {
-    inputs: [{ internalType: "uint256", name: "v", type: "uint256" }],
-    name: "set",
-    outputs: [],
-    stateMutability: "nonpayable",
-    type: "function",
-  },
-  {
-    inputs: [],
-    name: "value",
-    outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
-    stateMutability: "view",
-    type: "function",
-  },
-] as const;
+import { storeAbi, storeBytecode } from "./fixtures/store-contract.ts";
 
 const HARDHAT_ACCOUNT_0 = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
 
@@ -77,8 +41,8 @@ function clientsFor(devnet: Devnet) {
 async function deployStore(devnet: Devnet, initial: bigint): Promise<Address> {
   const { publicClient, walletClient } = clientsFor(devnet);
   const hash = await walletClient.deployContract({
-    abi: STORE_ABI,
-    bytecode: STORE_BYTECODE,
+    abi: storeAbi,
+    bytecode: storeBytecode,
     args: [initial],
   });
   const receipt = await publicClient.waitForTransactionReceipt({ hash, pollingInterval: 20 });
@@ -127,30 +91,30 @@ test("viem deploys a contract, calls it and reads events and receipts over HTTP"
 
   const address = await deployStore(devnet, 7n);
   assert.equal(
-    await publicClient.readContract({ address, abi: STORE_ABI, functionName: "value" }),
+    await publicClient.readContract({ address, abi: storeAbi, functionName: "value" }),
     7n,
   );
 
   const hash = await walletClient.writeContract({
     address,
-    abi: STORE_ABI,
+    abi: storeAbi,
     functionName: "set",
     args: [42n],
   });
   const receipt = await publicClient.waitForTransactionReceipt({ hash, pollingInterval: 20 });
   assert.equal(receipt.status, "success");
   assert.equal(receipt.blockNumber, 2n); // automine: one block per transaction
-  const [event] = parseEventLogs({ abi: STORE_ABI, logs: receipt.logs });
+  const [event] = parseEventLogs({ abi: storeAbi, logs: receipt.logs });
   assert.equal(event?.eventName, "ValueChanged");
   assert.equal(event?.args.by, account.address);
   assert.equal(event?.args.value, 42n);
   assert.equal(
-    await publicClient.readContract({ address, abi: STORE_ABI, functionName: "value" }),
+    await publicClient.readContract({ address, abi: storeAbi, functionName: "value" }),
     42n,
   );
   const logs = await publicClient.getContractEvents({
     address,
-    abi: STORE_ABI,
+    abi: storeAbi,
     eventName: "ValueChanged",
     fromBlock: 0n,
   });
@@ -271,7 +235,7 @@ test("eth_subscribe newHeads and logs over WebSocket, eth_unsubscribe stops them
 
   const logsId = (await call(2, "eth_subscribe", ["logs", { address }])).result as string;
   const { walletClient } = clientsFor(devnet);
-  await walletClient.writeContract({ address, abi: STORE_ABI, functionName: "set", args: [5n] });
+  await walletClient.writeContract({ address, abi: storeAbi, functionName: "set", args: [5n] });
   const log = await next<{ params: { result: { address: string; data: string } } }>(
     (m) => m.method === "eth_subscription" && m.params?.subscription === logsId,
   );
@@ -348,7 +312,7 @@ test("state persists across restart: contract, storage, block number, nonce, bal
     const { walletClient, publicClient } = clientsFor(first);
     const hash = await walletClient.writeContract({
       address,
-      abi: STORE_ABI,
+      abi: storeAbi,
       functionName: "set",
       args: [99n],
     });
@@ -397,7 +361,7 @@ test("state persists across restart: contract, storage, block number, nonce, bal
   assert.equal(latest.hash, before.latest.hash); // identical chain, not just similar state
   const { publicClient } = clientsFor(second);
   assert.equal(
-    await publicClient.readContract({ address, abi: STORE_ABI, functionName: "value" }),
+    await publicClient.readContract({ address, abi: storeAbi, functionName: "value" }),
     99n,
   );
   // The chain continues: the next transaction uses the persisted nonce.
@@ -485,7 +449,7 @@ test("state written by a devnet process survives kill -9", async (t) => {
     jsonrpc: "2.0",
     id: 1,
     method: "eth_sendTransaction",
-    params: [{ from: HARDHAT_ACCOUNT_0, data: `${STORE_BYTECODE}${"0".repeat(63)}5` }],
+    params: [{ from: HARDHAT_ACCOUNT_0, data: `${storeBytecode}${"0".repeat(63)}5` }],
   });
   const sent = (await postRaw(url, send)).json as { result: string };
   assert.match(sent.result, /^0x[0-9a-f]{64}$/);
@@ -502,7 +466,7 @@ test("state written by a devnet process survives kill -9", async (t) => {
   assert.equal(
     await publicClient.readContract({
       address: receipt.contractAddress,
-      abi: STORE_ABI,
+      abi: storeAbi,
       functionName: "value",
     }),
     5n,
