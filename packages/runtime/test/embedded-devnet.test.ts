@@ -13,7 +13,6 @@ import {
   createPublicClient,
   createWalletClient,
   defineChain,
-  type Hex,
   http,
   parseEventLogs,
 } from "viem";

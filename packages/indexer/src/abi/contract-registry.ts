@@ -45,8 +45,6 @@ export interface ContractRegistry {
   get(address: string): RegisteredContract | undefined;
   list(): RegisteredContract[];
   set(contract: RegisteredContract): void;
-  /** Bumped by every `set`: logs decoded under an older version may decode differently now. */
-  version(): number;
   /** Decoded event, or undefined for unknown addresses and unknown event signatures. */
   decodeLog(log: { address: string; topics: string[]; data: string }): DecodedEvent | undefined;
   decodeInput(to: string | null, input: string): DecodedInput | undefined;
@@ -54,9 +52,7 @@ export interface ContractRegistry {
 
 export function createContractRegistry(): ContractRegistry {
   const entries = new Map<string, Entry>();
-  let version = 0;
   return {
-    version: () => version,
     get: (address) => strip(entries.get(address.toLowerCase())),
     list: () => [...entries.values()].map((entry) => strip(entry)!),
     set(contract) {
@@ -69,7 +65,6 @@ export function createContractRegistry(): ContractRegistry {
       }
       const address = contract.address.toLowerCase();
       entries.set(address, { ...contract, address, events });
-      version++;
     },
     decodeLog(log) {
       const entry = entries.get(log.address);

@@ -7,25 +7,13 @@
 /** A column of a bulk insert: name and SQL type. */
 export type Column = readonly [name: string, type: string];
 
-/**
- * Rows encoded for a bulk insert in the driver's fastest form (binary COPY on PGlite, JSON
- * parameters on a server). Encoding is CPU work, kept apart from the insert so that it can run
- * before the transaction opens, while the previous one is still writing.
- */
-export interface EncodedRows {
-  readonly table: string;
-  readonly columns: readonly Column[];
-  readonly count: number;
-  /** Driver-specific; only the Sql that encoded it can insert it. */
-  readonly payload: unknown;
-}
-
 export interface Sql {
   query<T extends object = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
-  /** Encodes rows (objects keyed by column name) for `insertEncoded`. Pure: no I/O. */
-  encodeRows(table: string, columns: readonly Column[], rows: readonly object[]): EncodedRows;
-  /** Bulk insert of encoded rows. */
-  insertEncoded(rows: EncodedRows): Promise<void>;
+  /**
+   * Bulk insert of rows (objects keyed by column name), the fastest way each driver has:
+   * binary COPY on PGlite, one `json_to_recordset` parameter on a server.
+   */
+  insertRows(table: string, columns: readonly Column[], rows: readonly object[]): Promise<void>;
 }
 
 export interface Database extends Sql {

@@ -1,6 +1,6 @@
 import { CryptoKubeError } from "@cryptokube/core";
 import pg from "pg";
-import type { Column, Database, EncodedRows, Sql } from "./database.ts";
+import type { Column, Database, Sql } from "./database.ts";
 
 /** Rows per INSERT: keeps each JSON parameter to a few MB. */
 const ROWS_PER_STATEMENT = 4_000;
@@ -10,18 +10,6 @@ function jsonInsert(table: string, columns: readonly Column[]): string {
   const names = columns.map(([name]) => name).join(", ");
   const types = columns.map(([name, type]) => `${name} ${type}`).join(", ");
   return `INSERT INTO ${table} (${names}) SELECT ${names} FROM json_to_recordset($1::json) AS r(${types})`;
-}
-
-function encodeJsonRows(
-  table: string,
-  columns: readonly Column[],
-  rows: readonly object[],
-): EncodedRows {
-  const chunks: string[] = [];
-  for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
-    chunks.push(JSON.stringify(rows.slice(start, start + ROWS_PER_STATEMENT)));
-  }
-  return { table, columns, count: rows.length, payload: chunks };
 }
 
 export interface PostgresOptions {
@@ -70,10 +58,11 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
       const result = await target.query(text, params);
       return result.rows as T[];
     },
-    encodeRows: encodeJsonRows,
-    async insertEncoded(encoded) {
-      for (const chunk of encoded.payload as string[]) {
-        await target.query(jsonInsert(encoded.table, encoded.columns), [chunk]);
+    async insertRows(table, columns, rows) {
+      for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
+        await target.query(jsonInsert(table, columns), [
+          JSON.stringify(rows.slice(start, start + ROWS_PER_STATEMENT)),
+        ]);
       }
     },
   });

@@ -1,5 +1,5 @@
 import type { BlockData, BlockRow, LogRow, TransactionRow } from "../chain/block-data.ts";
-import type { Column, EncodedRows, Sql } from "../db/database.ts";
+import type { Column, Sql } from "../db/database.ts";
 
 export interface RowCounts {
   blocks: number;
@@ -56,15 +56,11 @@ const LOG_COLUMNS: readonly Column[] = [
   ["args", "jsonb"],
 ];
 
-/** A batch's rows encoded for the database (see `Sql.encodeRows`), ready to insert. */
-export interface EncodedBlockData {
-  blocks: EncodedRows;
-  transactions: EncodedRows;
-  logs: EncodedRows;
-}
-
-/** Encodes a batch's rows; CPU only, so it can run while the previous batch is written. */
-export function encodeBlockData(sql: Sql, batch: BlockData[]): EncodedBlockData {
+/**
+ * Inserts blocks, transactions and logs with the driver's bulk path. No ON CONFLICT: the
+ * checkpoint commits with the rows, so a duplicate can only be a bug, and it must fail loudly.
+ */
+export async function insertBlockData(tx: Sql, batch: BlockData[]): Promise<RowCounts> {
   const blocks: BlockRow[] = [];
   const transactions: TransactionRow[] = [];
   const logs: LogRow[] = [];
@@ -73,34 +69,10 @@ export function encodeBlockData(sql: Sql, batch: BlockData[]): EncodedBlockData 
     for (const row of item.transactions) transactions.push(row);
     for (const row of item.logs) logs.push(row);
   }
-  return {
-    blocks: sql.encodeRows("blocks", BLOCK_COLUMNS, blocks),
-    transactions: sql.encodeRows("transactions", TRANSACTION_COLUMNS, transactions),
-    logs: sql.encodeRows("logs", LOG_COLUMNS, logs),
-  };
-}
-
-/**
- * Inserts encoded blocks, transactions and logs with the driver's bulk path. No ON CONFLICT:
- * the checkpoint commits with the rows, so a duplicate can only be a bug, and it must fail loudly.
- */
-export async function insertEncodedBlockData(
-  tx: Sql,
-  encoded: EncodedBlockData,
-): Promise<RowCounts> {
-  await tx.insertEncoded(encoded.blocks);
-  await tx.insertEncoded(encoded.transactions);
-  await tx.insertEncoded(encoded.logs);
-  return {
-    blocks: encoded.blocks.count,
-    transactions: encoded.transactions.count,
-    logs: encoded.logs.count,
-  };
-}
-
-/** Encodes and inserts a batch (see `insertEncodedBlockData`). */
-export function insertBlockData(tx: Sql, batch: BlockData[]): Promise<RowCounts> {
-  return insertEncodedBlockData(tx, encodeBlockData(tx, batch));
+  await tx.insertRows("blocks", BLOCK_COLUMNS, blocks);
+  await tx.insertRows("transactions", TRANSACTION_COLUMNS, transactions);
+  await tx.insertRows("logs", LOG_COLUMNS, logs);
+  return { blocks: blocks.length, transactions: transactions.length, logs: logs.length };
 }
 
 /** Removes every row above `number` (a reorg rolling back to its common ancestor). */

@@ -8,14 +8,7 @@ import type { IndexerTuning } from "../config/schema.ts";
 import type { Database } from "../db/database.ts";
 import type { IndexerMetrics } from "../metrics/create-metrics.ts";
 import { storedHash, writeCheckpoint } from "../store/sync-state.ts";
-import {
-  deleteAbove,
-  type EncodedBlockData,
-  encodeBlockData,
-  insertBlockData,
-  insertEncodedBlockData,
-  type RowCounts,
-} from "../store/write-blocks.ts";
+import { deleteAbove, insertBlockData, type RowCounts } from "../store/write-blocks.ts";
 import type { WriteLock } from "../store/write-lock.ts";
 import type { SubscriptionStore } from "../subscriptions/subscription-store.ts";
 import { decodeLogs } from "./decode-logs.ts";
@@ -56,13 +49,6 @@ export interface Syncer {
 }
 
 const PRUNE_EVERY_COMMITS = 50;
-
-interface PreparedBatch {
-  batch: BlockData[];
-  encoded: EncodedBlockData;
-  /** The registry version the logs were decoded with. */
-  registryVersion: number;
-}
 
 /**
  * The ingest loop. Each batch of blocks commits in one transaction together with the
@@ -111,29 +97,16 @@ export function createSyncer(ctx: SyncerContext): Syncer {
     }
   }
 
-  /** Decodes and encodes a batch ahead of its commit (CPU work, outside the write lock). */
-  function prepare(batch: BlockData[]): PreparedBatch {
-    const registryVersion = ctx.registry.version();
-    decodeLogs(batch, ctx.registry);
-    return { batch, encoded: encodeBlockData(db, batch), registryVersion };
-  }
-
   /** Writes a batch that extends the checkpoint; false when its parent is not the checkpoint. */
-  async function commit(prepared: PreparedBatch): Promise<boolean> {
-    const { batch } = prepared;
+  async function commit(batch: BlockData[]): Promise<boolean> {
     const first = batch[0];
     const last = batch[batch.length - 1];
     if (first === undefined || last === undefined) return true;
     return ctx.writeLock.run(async () => {
       if (checkpoint.hash !== null && first.block.parent_hash !== checkpoint.hash) return false;
-      // A contract registered since the batch was decoded must not miss its logs: the
-      // registration's re-decode only sees rows already committed.
-      const encoded =
-        prepared.registryVersion === ctx.registry.version()
-          ? prepared.encoded
-          : prepare(batch).encoded;
+      decodeLogs(batch, ctx.registry);
       const rows = await db.transaction(async (tx) => {
-        const counts = await insertEncodedBlockData(tx, encoded);
+        const counts = await insertBlockData(tx, batch);
         await ctx.subscriptions.enqueueEvents(
           tx,
           batch.flatMap((b) => b.logs),
@@ -214,11 +187,7 @@ export function createSyncer(ctx: SyncerContext): Syncer {
     });
   }
 
-  /**
-   * Backfills `from..to`: windows are fetched ahead of the writer, and each is decoded and
-   * encoded while the previous one commits (one transaction in flight at a time, in order).
-   * Stops at a reorg.
-   */
+  /** Backfills `from..to` with windows fetched ahead of the writer; stops at a reorg. */
   async function ingestRange(from: number, to: number, signal: AbortSignal): Promise<void> {
     const windows: Array<[number, number]> = [];
     for (let start = from; start <= to; start += tuning.batchBlocks) {
@@ -234,28 +203,14 @@ export function createSyncer(ctx: SyncerContext): Syncer {
         inFlight.push(fetching);
       }
     };
-    let committing: Promise<boolean> | undefined;
-    try {
+    fill();
+    while (inFlight.length > 0 && !signal.aborted) {
+      const batch = await inFlight.shift()!;
       fill();
-      while (inFlight.length > 0 && !signal.aborted) {
-        const batch = await inFlight.shift()!;
-        fill();
-        const prepared = prepare(batch);
-        if (committing !== undefined && !(await committing)) {
-          committing = undefined;
-          await reconcile(chainHead ?? to);
-          return;
-        }
-        committing = commit(prepared);
-        committing.catch(() => {}); // observed below or in the finally block
-      }
-      if (committing !== undefined && !(await committing)) {
-        committing = undefined;
+      if (!(await commit(batch))) {
         await reconcile(chainHead ?? to);
+        return;
       }
-    } finally {
-      // Never leave a commit running behind the caller: the next step reads the checkpoint.
-      await committing?.catch(() => {});
     }
   }
 

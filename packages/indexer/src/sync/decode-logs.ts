@@ -2,10 +2,7 @@ import type { ContractRegistry } from "../abi/contract-registry.ts";
 import type { BlockData } from "../chain/block-data.ts";
 import { logTopics } from "../chain/block-data.ts";
 
-/**
- * Fills contract/event/args of the logs whose emitter and event the registry knows, and clears
- * them on the others (a batch may be decoded again after a registration).
- */
+/** Fills contract/event/args of the logs whose emitter and event the registry knows. */
 export function decodeLogs(batch: BlockData[], registry: ContractRegistry): number {
   let decoded = 0;
   for (const item of batch) {
@@ -15,12 +12,7 @@ export function decodeLogs(batch: BlockData[], registry: ContractRegistry): numb
         topics: logTopics(log),
         data: log.data,
       });
-      if (event === undefined) {
-        log.contract = null;
-        log.event = null;
-        log.args = null;
-        continue;
-      }
+      if (event === undefined) continue;
       log.contract = event.contract;
       log.event = event.event;
       log.args = event.args;

@@ -30,7 +30,7 @@ export const VARIANTS = [
     description: "Reorg-safe chain indexer into Postgres (PGlite locally)",
     endpoints: [{ name: "http", protocol: "http", port: 8080 }],
     volumes: [{ name: "data", mountPath: "/data", size: "10Gi", persistent: true }],
-    resources: { cpu: "500m", memory: "512Mi" },
+    resources: { cpu: "500m", memory: "1Gi" },
     workload: "stateful",
   }),
 ] as const;
