@@ -29,6 +29,7 @@ import { createDashboardMetrics } from "./metrics/own-metrics.ts";
 import { layout, type PageContext } from "./pages/layout.ts";
 import { DEFAULT_FORM_MAX, ROUTES, type Route, type RouteResult } from "./routes.ts";
 import type { DashboardServices } from "./services.ts";
+import { createClusterSource } from "./sources/cluster-source.ts";
 import { createContractRegistry } from "./sources/contract-registry.ts";
 import { createIndexerClient } from "./sources/indexer-client.ts";
 import { createIpfsClient } from "./sources/ipfs-client.ts";
@@ -125,6 +126,8 @@ export function createDashboard(
     history,
     redact,
     stackDir: config.stateDir === undefined ? undefined : dirname(resolve(cwd, config.stateDir)),
+    cluster:
+      config.kubernetes === undefined ? undefined : createClusterSource(config, config.kubernetes),
     self: options.componentName ?? "dashboard",
     token,
     logger,

@@ -82,7 +82,7 @@ export const ROUTES: readonly Route[] = [
     method: "GET",
     path: /^\/api\/stack$/,
     name: "api-stack",
-    handle: async (s) => ({ json: await stackOverview(s.config, s.stackDir, s.self) }),
+    handle: async (s) => ({ json: await stackOverview(s.config, s.stackDir, s.self, s.cluster) }),
   },
   {
     method: "GET",

@@ -4,6 +4,7 @@ import type { PublicClient } from "viem";
 import type { AccessToken } from "./access/access-token.ts";
 import type { DashboardConfig } from "./config/schema.ts";
 import type { MetricsHistory } from "./metrics/metrics-history.ts";
+import type { ClusterSource } from "./sources/cluster-source.ts";
 import type { ContractRegistry } from "./sources/contract-registry.ts";
 import type { IndexerClient } from "./sources/indexer-client.ts";
 import type { IpfsClient } from "./sources/ipfs-client.ts";
@@ -22,6 +23,8 @@ export interface DashboardServices {
   redact: Redactor;
   /** The stack dir whose `.cryptokube/` the supervisor writes (local targets). */
   stackDir: string | undefined;
+  /** The stack's workloads and pod logs on Kubernetes (absent elsewhere). */
+  cluster: ClusterSource | undefined;
   /** This dashboard's own component name (the config lists only the others). */
   self: string;
   token: AccessToken;

@@ -35,6 +35,8 @@ const PROBES: Probe[] = [
   { verb: "list", group: "", resource: "secrets" },
   { verb: "get", group: "", resource: "configmaps" },
   { verb: "update", group: "", resource: "configmaps" },
+  { verb: "list", group: "apps", resource: "deployments" },
+  { verb: "list", group: "apps", resource: "statefulsets" },
   { verb: "patch", group: "apps", resource: "deployments" },
   { verb: "create", group: "", resource: "serviceaccounts", subresource: "token" },
   { verb: "list", group: "", resource: "pods", elsewhere: true },

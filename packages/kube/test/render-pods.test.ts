@@ -116,7 +116,7 @@ describe("labels and identities", () => {
       assert.equal(ns.metadata.labels[`pod-security.kubernetes.io/${mode}`], "restricted");
   });
 
-  it("one ServiceAccount per component, tokens only for the dashboard, which reads pods/logs/events only", () => {
+  it("one ServiceAccount per component, tokens only for the dashboard, which reads its stack's workloads, pods, logs and events only", () => {
     const plan = planOf("dapp");
     const objects = renderManifests(plan);
     for (const component of plan.components) {
@@ -129,7 +129,7 @@ describe("labels and identities", () => {
     const roles = objects.filter((o) => o.kind === "Role") as Json[];
     assert.deepEqual(
       roles.map((r) => r.metadata.name),
-      ["dashboard-read-pods"],
+      ["dashboard-read-stack"],
     );
     assert.deepEqual(roles[0]?.rules, [
       {
@@ -137,8 +137,13 @@ describe("labels and identities", () => {
         resources: ["pods", "pods/log", "events"],
         verbs: ["get", "list", "watch"],
       },
+      {
+        apiGroups: ["apps"],
+        resources: ["deployments", "statefulsets"],
+        verbs: ["get", "list", "watch"],
+      },
     ]);
-    const binding = find(objects, "RoleBinding", "dashboard-read-pods");
+    const binding = find(objects, "RoleBinding", "dashboard-read-stack");
     assert.deepEqual(binding.subjects, [
       { kind: "ServiceAccount", name: "dashboard", namespace: "my-dapp" },
     ]);

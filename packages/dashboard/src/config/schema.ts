@@ -26,6 +26,7 @@ export const dashboardConfigSchema = z.object({
     .object({ name: z.string().min(1), chainId: z.number().int().optional(), rpc: url })
     .optional(),
   stateDir: z.string().min(1).optional(),
+  kubernetes: z.object({ namespace: z.string().min(1) }).optional(),
   tokenFile: z.string().min(1),
   gateway: url.optional(),
   indexer: url.optional(),

@@ -9,21 +9,25 @@ export async function stackPage(
   s: DashboardServices,
   logSource: string | undefined,
 ): Promise<Page> {
-  const overview = await stackOverview(s.config, s.stackDir, s.self);
+  const overview = await stackOverview(s.config, s.stackDir, s.self, s.cluster);
   const names = overview.components.map((c) => c.name);
   const source =
     logSource !== undefined && [...names, "supervisor"].includes(logSource) ? logSource : undefined;
   const logs =
-    s.stackDir === undefined
-      ? undefined
-      : tailLogs(s.stackDir, { lines: 80, ...(source === undefined ? {} : { source }) });
+    s.stackDir !== undefined
+      ? tailLogs(s.stackDir, { lines: 80, ...(source === undefined ? {} : { source }) })
+      : s.cluster !== undefined && overview.source === "kubernetes"
+        ? await clusterLogs(s, source ?? s.self)
+        : undefined;
   return {
     title: `Stack ${s.config.stack}`,
     refreshMs: 5000,
     body: html`<p>Target <strong>${s.config.target}</strong>; ${
       overview.source === "supervisor"
         ? html`state from the local supervisor (${overview.running === true ? "running" : "not running"}).`
-        : "health from connecting to each endpoint."
+        : overview.source === "kubernetes"
+          ? html`state from the cluster (namespace <code>${s.cluster?.namespace ?? ""}</code>).`
+          : "health from connecting to each endpoint."
     }</p>
 ${overview.warnings.map((w) => notice("warn", s.redact(w)))}
 <table class="components"><thead><tr><th>Component</th><th>Package</th><th>State</th><th>Health</th><th>Restarts</th><th>Uptime</th><th>Endpoints</th></tr></thead><tbody>
@@ -41,8 +45,20 @@ ${
 <p class="filters"><a href="/">all</a> ${[...names, "supervisor"].map((n) => html`· <a href="/?logs=${encodeURIComponent(n)}">${n}</a> `)}</p>
 <pre class="logs">${logs.map(
         (l) =>
-          `${new Date(l.time).toISOString().slice(11, 23)} ${l.source.padEnd(10)} | ${s.redact(l.text)}\n`,
+          `${l.time === 0 ? "" : `${new Date(l.time).toISOString().slice(11, 23)} `}${l.source.padEnd(10)} | ${s.redact(l.text)}\n`,
       )}</pre></section>`
 }`,
   };
+}
+
+/** Pod logs of one component (by default the dashboard's own; the links pick another). */
+async function clusterLogs(
+  s: DashboardServices,
+  component: string,
+): Promise<ReturnType<typeof tailLogs> | undefined> {
+  try {
+    return (await s.cluster?.logs(component, 80)) ?? [];
+  } catch {
+    return undefined;
+  }
 }

@@ -1,11 +1,13 @@
 /**
  * What the stack page shows per component: state, health, endpoints, restarts.
  * Locally the supervisor's state.json (and its live readiness checks) says it
- * all; elsewhere each endpoint is probed with a TCP connect.
+ * all; on Kubernetes the workloads and pods do; elsewhere each endpoint is
+ * probed with a TCP connect.
  */
 import { connect } from "node:net";
 import { getStackStatus } from "@cryptokube/runtime";
 import type { DashboardConfig } from "../config/schema.ts";
+import type { ClusterSource } from "./cluster-source.ts";
 
 export interface ComponentOverview {
   name: string;
@@ -21,7 +23,7 @@ export interface ComponentOverview {
 }
 
 export interface StackOverview {
-  source: "supervisor" | "probes";
+  source: "supervisor" | "kubernetes" | "probes";
   running: boolean | undefined;
   components: ComponentOverview[];
   warnings: string[];
@@ -31,8 +33,19 @@ export async function stackOverview(
   config: DashboardConfig,
   stackDir: string | undefined,
   self: string,
+  cluster?: ClusterSource,
 ): Promise<StackOverview> {
   const declared = new Map(config.components.map((c) => [c.name, c]));
+  if (cluster !== undefined) {
+    try {
+      const components = await cluster.components();
+      return { source: "kubernetes", running: components.length > 0, components, warnings: [] };
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      const probed = await probeEndpoints(config);
+      return { ...probed, warnings: [`cannot read the cluster: ${reason}`] };
+    }
+  }
   if (stackDir !== undefined) {
     const status = await getStackStatus(stackDir, { probe: true, timeoutMs: 1000 });
     if (status.components.length > 0) {
@@ -58,6 +71,10 @@ export async function stackOverview(
       };
     }
   }
+  return probeEndpoints(config);
+}
+
+async function probeEndpoints(config: DashboardConfig): Promise<StackOverview> {
   const components = await Promise.all(
     config.components.map(async (c): Promise<ComponentOverview> => {
       const endpoints = Object.entries(c.endpoints).map(([name, url]) => ({ name, url }));

@@ -3,6 +3,7 @@
  * wait, destroy, status). A separate entry point so that importing the pure render
  * (`@cryptokube/kube`) does not load the Kubernetes client.
  */
+export { type PodLogLines, readComponentLogs } from "../cluster-logs.ts";
 export { type ClusterStackStatus, getClusterStatus } from "../cluster-status.ts";
 export {
   type DeployOptions,

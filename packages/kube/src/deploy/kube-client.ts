@@ -43,8 +43,15 @@ export interface KubeClient {
 
 export function createKubeClient(options: KubeClientOptions = {}): KubeClient {
   const env = options.env ?? process.env;
-  const files = kubeconfigFiles(options, env);
   const config = new KubeConfig();
+  // Inside a pod with no kubeconfig given, the pod's service account (as client-go does).
+  const inCluster =
+    options.kubeconfig === undefined &&
+    (env.KUBECONFIG ?? "") === "" &&
+    env.KUBERNETES_SERVICE_HOST !== undefined &&
+    existsSync(SERVICE_ACCOUNT_TOKEN);
+  const files = inCluster ? [] : kubeconfigFiles(options, env);
+  if (inCluster) config.loadFromCluster();
   for (const [index, file] of files.entries()) {
     const next = index === 0 ? config : new KubeConfig();
     try {
@@ -90,6 +97,8 @@ export function createKubeClient(options: KubeClientOptions = {}): KubeClient {
     authorization: config.makeApiClient(AuthorizationV1Api),
   };
 }
+
+const SERVICE_ACCOUNT_TOKEN = "/var/run/secrets/kubernetes.io/serviceaccount/token";
 
 function kubeconfigFiles(
   options: KubeClientOptions,

@@ -1,8 +1,9 @@
 /**
  * One ServiceAccount per component, with no API token mounted. Only components
- * that read the Kubernetes API (the dashboard: pods, their logs and events of its
- * own namespace) get a token, a Role with exactly get/list/watch on those, and a
- * RoleBinding; everything else has no RBAC at all.
+ * that read the Kubernetes API (the dashboard's stack page: the stack's Deployments,
+ * StatefulSets, pods, their logs and events in its own namespace) get a token, a Role
+ * with exactly get/list/watch on those, and a RoleBinding; everything else has no
+ * RBAC at all.
  */
 import type { Component } from "@cryptokube/plan/types";
 import { componentLabels } from "./labels.ts";
@@ -11,8 +12,13 @@ import { serviceAccountName } from "./pod-template.ts";
 import type { RenderContext } from "./render-context.ts";
 import type { KubeObject } from "./types.ts";
 
-export const READ_PODS_RULES = [
+export const READ_STACK_RULES = [
   { apiGroups: [""], resources: ["pods", "pods/log", "events"], verbs: ["get", "list", "watch"] },
+  {
+    apiGroups: ["apps"],
+    resources: ["deployments", "statefulsets"],
+    verbs: ["get", "list", "watch"],
+  },
 ];
 
 export function accessControl(ctx: RenderContext, component: Component): KubeObject[] {
@@ -22,13 +28,13 @@ export function accessControl(ctx: RenderContext, component: Component): KubeObj
     { apiVersion: "v1", kind: "ServiceAccount", metadata, automountServiceAccountToken: false },
   ];
   if (!packageTraits(component).readsKubeApi) return objects;
-  const role = `${component.name}-read-pods`;
+  const role = `${component.name}-read-stack`;
   objects.push(
     {
       apiVersion: "rbac.authorization.k8s.io/v1",
       kind: "Role",
       metadata: { ...metadata, name: role },
-      rules: READ_PODS_RULES,
+      rules: READ_STACK_RULES,
     },
     {
       apiVersion: "rbac.authorization.k8s.io/v1",

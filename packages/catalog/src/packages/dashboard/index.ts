@@ -31,6 +31,11 @@ export interface DashboardConfig {
    * (the stack dir on local targets); absent where there is no supervisor.
    */
   stateDir?: string;
+  /**
+   * On Kubernetes: the stack's namespace, where the stack page reads its workloads,
+   * pods and logs (the pod's own service-account namespace wins when mounted).
+   */
+  kubernetes?: { namespace: string };
   /** File holding the access token (a generated secret); its value never enters the plan. */
   tokenFile: string;
   gateway?: string;
@@ -94,6 +99,7 @@ function dashboardConfig(
   // Platform modules run with the stack dir as working directory locally (docker and
   // Kubernetes have no supervisor state to read).
   if (LOCAL_TARGETS.includes(ctx.target)) out.stateDir = ".cryptokube";
+  if (ctx.target === "kubernetes") out.kubernetes = { namespace: ctx.namespace };
   if (explorerChain !== undefined) {
     const chainId = ctx.component(explorerChain)?.facts.chainId;
     out.chain = {
