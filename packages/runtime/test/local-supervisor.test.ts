@@ -137,6 +137,46 @@ test("kill -9 of one component: restarted with backoff, the others keep serving,
   assert.match(supervisorLog, /Z eth exited \(signal SIGKILL\); restarting in 250ms\n/);
 });
 
+test("a hung component (alive, not answering) fails its liveness checks and is restarted", async (t) => {
+  const stackDir = tempStackDir(t);
+  const port = await freePort();
+  const lines: LogLine[] = [];
+  const hung = httpComponent("eth", { port });
+  hung.health.liveness = [{ type: "http", endpoint: "http", path: "/health" }];
+  const supervisor = createSupervisor({
+    plan: makePlan([hung]),
+    stackDir,
+    stopGraceMs: 300,
+    liveness: { intervalMs: 100, failures: 2 },
+    onLog: (line) => lines.push(line),
+  });
+  teardown(t, () => supervisor.stop());
+  await supervisor.start();
+  const pid = supervisor.status()[0]?.pid ?? 0;
+  // SIGSTOP: the process exists, holds its port, and answers nothing (nor SIGTERM).
+  process.kill(pid, "SIGSTOP");
+  t.after(() => {
+    if (isProcessAlive(pid)) process.kill(pid, "SIGKILL");
+  });
+  await waitFor(
+    () =>
+      lines.find((line) =>
+        /^eth is not alive \(.*2 checks in a row\); stopping it$/.test(line.text),
+      ),
+    5000,
+    "the liveness verdict",
+  );
+  const restarted = await waitFor(
+    () => supervisor.status().find((record) => record.state === "ready" && record.pid !== pid),
+    8000,
+    "eth to be ready again in a new process",
+  );
+  assert.equal(restarted.restarts, 1);
+  assert.equal(restarted.lastExit?.signal, "SIGKILL", "a stopped process only yields to SIGKILL");
+  assert.equal(isProcessAlive(pid), false);
+  assert.equal((await httpGet(`http://127.0.0.1:${port}/health`)).status, 200);
+});
+
 test("crash loop: after the limit the component is failed and the rest keeps running", async (t) => {
   const stackDir = tempStackDir(t);
   const [flakyPort, stablePort] = [await freePort(), await freePort()];

@@ -30,14 +30,33 @@ export function createReadinessCheck(
   stackDir: string,
   timeoutMs = 1000,
 ): () => Promise<ProbeOutcome> {
+  return createProbeCheck(component, component.health.readiness, stackDir, timeoutMs, "ready");
+}
+
+/** The plan's liveness probes: a failing one means "hung", not "busy syncing". */
+export function createLivenessCheck(
+  component: Component,
+  stackDir: string,
+  timeoutMs = 1000,
+): () => Promise<ProbeOutcome> {
+  return createProbeCheck(component, component.health.liveness, stackDir, timeoutMs, "alive");
+}
+
+function createProbeCheck(
+  component: Component,
+  probes: readonly HealthProbe[],
+  stackDir: string,
+  timeoutMs: number,
+  passed: string,
+): () => Promise<ProbeOutcome> {
   const memory: ProbeMemory = {};
   const ctx: ProbeContext = { component, stackDir, timeoutMs };
   return async () => {
-    for (const probe of component.health.readiness) {
+    for (const probe of probes) {
       const outcome = await runProbe(probe, ctx, memory);
       if (!outcome.ok) return outcome;
     }
-    return { ok: true, detail: component.health.readiness.length === 0 ? "running" : "ready" };
+    return { ok: true, detail: probes.length === 0 ? "running" : passed };
   };
 }
 

@@ -10,7 +10,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { CryptoKubeError } from "@cryptokube/core";
 import type { Component, Plan } from "@cryptokube/plan/types";
 import { ComponentStartError, stackAlreadyUpError, unsupportedTargetError } from "./errors.ts";
-import { createReadinessCheck, type ProbeOutcome } from "./health-probes.ts";
+import { createLivenessCheck, createReadinessCheck, type ProbeOutcome } from "./health-probes.ts";
 import type {
   ComponentHandle,
   ComponentLauncher,
@@ -65,6 +65,12 @@ export interface SupervisorOptions {
   backoff?: Partial<BackoffOptions>;
   /** Interval between readiness checks while a component starts, default 100 ms. */
   probeIntervalMs?: number;
+  /**
+   * Once ready, the liveness probes run this often (default 5 s); after `failures`
+   * failures in a row (default 3) the component is stopped (SIGTERM, grace, SIGKILL)
+   * and its restart policy and crash-loop limit apply as for any exit.
+   */
+  liveness?: { intervalMs?: number; failures?: number };
   watchDebounceMs?: number;
   /** Recorded in state.json: the supervisor runs in the background (`up --detach`). */
   detached?: boolean;
@@ -118,6 +124,7 @@ interface Slot {
   /** Settles on the first readiness (startup gating). */
   ready: Deferred;
   readiness: () => Promise<ProbeOutcome>;
+  liveness: () => Promise<ProbeOutcome>;
   lastProbe: string;
   restartTimer: NodeJS.Timeout | undefined;
   spawnedAt: number;
@@ -134,6 +141,8 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   const backoff: BackoffOptions = { ...DEFAULT_BACKOFF, ...options.backoff };
   const graceMs = options.stopGraceMs ?? 5000;
   const probeIntervalMs = options.probeIntervalMs ?? 100;
+  const livenessIntervalMs = options.liveness?.intervalMs ?? 5000;
+  const livenessFailures = options.liveness?.failures ?? 3;
   const parentEnv = options.env ?? process.env;
   const warn = (message: string): void => options.onWarning?.(message);
   const progress = (event: ProgressEvent): void => options.onProgress?.(event);
@@ -149,6 +158,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       crashes: createCrashHistory(backoff),
       ready: deferred(),
       readiness: createReadinessCheck(component, stackDir),
+      liveness: createLivenessCheck(component, stackDir),
       lastProbe: "no check has run yet",
       restartTimer: undefined,
       spawnedAt: 0,
@@ -252,9 +262,34 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
         event(`${slot.component.name} ready in ${formatSeconds(ms)}`);
         progress({ type: "ready", component: slot.component.name, ms });
         slot.ready.resolve();
+        void watchLiveness(slot, generation);
         return;
       }
       await sleep(probeIntervalMs);
+    }
+  };
+
+  /** A process that is alive but hung (deadlocked, stopped, wedged) is stopped so it restarts. */
+  const watchLiveness = async (slot: Slot, generation: number): Promise<void> => {
+    if (slot.component.health.liveness.length === 0) return;
+    const current = (): boolean =>
+      !stopping && slot.generation === generation && slot.record.state === "ready";
+    let failures = 0;
+    while (current()) {
+      await sleep(livenessIntervalMs, { unref: true });
+      if (!current()) return;
+      const outcome = await slot.liveness();
+      if (!current()) return;
+      failures = outcome.ok ? 0 : failures + 1;
+      if (failures < livenessFailures) continue;
+      const proc = slot.proc;
+      event(
+        `${slot.component.name} is not alive (${outcome.detail}; ${failures} checks in a row); stopping it`,
+      );
+      setState(slot, "stopping", `not alive: ${outcome.detail}`);
+      // The exit then goes through onExit: restart policy, backoff and crash-loop limit.
+      await proc?.stop(graceMs);
+      return;
     }
   };
 
@@ -624,6 +659,10 @@ function withDefined<K extends string, V>(key: K, value: V | undefined): { [P in
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+function sleep(ms: number, options: { unref?: boolean } = {}): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    // A background watch must not keep a finished process alive.
+    if (options.unref === true) timer.unref();
+  });
 }
