@@ -1,6 +1,6 @@
 /**
- * Target conformance: the same hello-dapp flow on the embedded, process and
- * docker targets, through the real `cryptokube` command. The app deploys its
+ * The example's test, and target conformance: the same hello-dapp flow on the
+ * embedded, process and docker targets, through the real `cryptokube` command. The app deploys its
  * contract signed with the devnet mnemonic, adds a file to IPFS and serves it by
  * reading the CID back from the chain; a killed node is restarted; state
  * survives down/up; down leaves no process, port or container behind.
@@ -231,6 +231,9 @@ async function conformance(target: Target): Promise<void> {
   });
   const again = await fetchFresh(web);
   assert.equal(await again.text(), expected, "content still served after the IPFS node's restart");
+  const logs = cryptokube("logs", "supervisor");
+  assert.equal(logs.code, 0, logs.stderr);
+  assert.match(logs.stdout, /ipfs exited \(signal SIGKILL\)/, "the merged log says what happened");
 
   // 3. down: no process (or container) of the stack left, ports free; data kept.
   s = status();
