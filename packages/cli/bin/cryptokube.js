@@ -7,7 +7,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import * as nodeModule from "node:module";
 import { homedir } from "node:os";
-import { dirname, join } from "node:path";
+import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -30,8 +30,11 @@ if (supported) {
     encoding: "utf8",
     stdio: ["ignore", "pipe", "inherit"],
   }).trim();
+  // The pinned Node goes first on PATH too, so `node` in the stack's app commands is
+  // the same Node.js (the machine's old one cannot run TypeScript).
   const result = spawnSync(join(bin, "node"), [main, ...process.argv.slice(2)], {
     stdio: "inherit",
+    env: { ...process.env, PATH: `${bin}${delimiter}${process.env.PATH ?? ""}` },
   });
   process.exit(result.status ?? 1);
 }
