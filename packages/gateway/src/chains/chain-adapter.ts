@@ -110,6 +110,8 @@ export interface SubscriptionSupport {
 export interface HeadNotice {
   number: number;
   hash: string;
+  /** Empty when the chain does not say; a mismatch with the previous head means a reorg. */
+  parentHash: string;
   /** What subscribers receive. */
   payload: unknown;
 }

@@ -8,11 +8,24 @@ import type { ChainRuntime } from "../routing/create-chain-runtime.ts";
  * the head at subscribe time onward is fetched (through the normal failover path) and emitted
  * exactly once, in order. So when an upstream fails nothing is dropped (missed numbers are
  * fetched from another upstream) and nothing is repeated (numbers only go up).
+ *
+ * Reorgs: a new head whose parent is not the last emitted head means the chain changed
+ * under us. The feed walks back (at most REORG_WINDOW blocks) to the common ancestor,
+ * emits each dropped head as `removed` (newest first), then the new chain's heads. A
+ * reorg that does not make the chain longer is seen when the next block arrives.
  */
+export interface HeadEvent {
+  head: HeadNotice;
+  /** The head left the canonical chain (subscribers retract what they sent for it). */
+  removed: boolean;
+}
+
 export interface HeadFeed {
-  subscribe(listener: (head: HeadNotice) => void): () => void;
+  subscribe(listener: (event: HeadEvent) => void): () => void;
   stop(): void;
 }
+
+export const REORG_WINDOW = 128;
 
 export function createHeadFeed(options: {
   chain: ChainRuntime;
@@ -21,11 +34,39 @@ export function createHeadFeed(options: {
   logger: Logger;
 }): HeadFeed {
   const { chain, support, logger } = options;
-  const listeners = new Set<(head: HeadNotice) => void>();
+  const listeners = new Set<(event: HeadEvent) => void>();
   let lastEmitted = -1;
+  /** Emitted heads still inside the reorg window, oldest first. */
+  let recent: HeadNotice[] = [];
   let pumping = false;
   let retryTimer: NodeJS.Timeout | undefined;
   let stopped = false;
+
+  const emit = (event: HeadEvent): void => {
+    for (const listener of listeners) listener(event);
+  };
+
+  async function fetchHead(number: number): Promise<HeadNotice> {
+    const notice = await support.fetchHead(chain.context, number);
+    if (notice === null) throw new Error(`block ${number} not available yet`);
+    return notice;
+  }
+
+  /** Drops the emitted heads the canonical chain no longer has; returns the ancestor's number. */
+  async function unwind(): Promise<number> {
+    let below = lastEmitted;
+    while (recent.length > 0) {
+      const last = recent[recent.length - 1] as HeadNotice;
+      const canonical = await fetchHead(last.number);
+      if (canonical.hash === last.hash) return last.number;
+      recent.pop();
+      below = last.number - 1;
+      emit({ head: last, removed: true });
+    }
+    // Every head we still know was dropped (or the reorg is deeper than the window):
+    // the new chain is sent from just below the oldest of them.
+    return below;
+  }
 
   async function pump(): Promise<void> {
     if (pumping || stopped || listeners.size === 0) return;
@@ -38,10 +79,25 @@ export function createHeadFeed(options: {
         lastEmitted >= 0 &&
         lastEmitted < chain.view().head
       ) {
-        const notice = await support.fetchHead(chain.context, lastEmitted + 1);
-        if (notice === null) throw new Error(`block ${lastEmitted + 1} not available yet`);
+        const notice = await fetchHead(lastEmitted + 1);
+        const previous = recent[recent.length - 1];
+        if (
+          previous !== undefined &&
+          previous.number === notice.number - 1 &&
+          notice.parentHash !== "" &&
+          notice.parentHash !== previous.hash
+        ) {
+          logger.info(
+            { chain: chain.name, at: notice.number, was: previous.hash },
+            "reorg: unwinding to the common ancestor",
+          );
+          lastEmitted = await unwind();
+          continue;
+        }
         lastEmitted = notice.number;
-        for (const listener of listeners) listener(notice);
+        recent.push(notice);
+        if (recent.length > REORG_WINDOW) recent = recent.slice(-REORG_WINDOW);
+        emit({ head: notice, removed: false });
       }
     } catch (error) {
       logger.warn({ chain: chain.name, err: error }, "new head not fetched; retrying");
@@ -58,7 +114,10 @@ export function createHeadFeed(options: {
 
   return {
     subscribe(listener) {
-      if (listeners.size === 0) lastEmitted = chain.view().head;
+      if (listeners.size === 0) {
+        lastEmitted = chain.view().head;
+        recent = [];
+      }
       listeners.add(listener);
       return () => listeners.delete(listener);
     },

@@ -1,11 +1,11 @@
 import { randomBytes } from "node:crypto";
 import type { Logger } from "pino";
 import type { WebSocket } from "ws";
-import type { HeadNotice, SubscriptionSupport } from "../chains/chain-adapter.ts";
+import type { SubscriptionSupport } from "../chains/chain-adapter.ts";
 import { invalidParams, toRpcErrorObject } from "../rpc/errors.ts";
 import type { JsonRpcRequest, RpcOutcome } from "../rpc/types.ts";
 import { handleRpcBody, type RpcBodyContext } from "../server/handle-rpc-body.ts";
-import type { HeadFeed } from "./head-feed.ts";
+import { type HeadEvent, type HeadFeed, REORG_WINDOW } from "./head-feed.ts";
 
 export interface WsSessionOptions {
   socket: WebSocket;
@@ -57,21 +57,39 @@ export function startWsSession(options: WsSessionOptions): void {
     const kind = subs.support.parseSubscribe(request.params);
     const id = `0x${randomBytes(16).toString("hex")}`;
     const { notificationMethod } = subs.support;
-    let listener: (head: HeadNotice) => void;
+    let listener: (event: HeadEvent) => void;
     if (kind.kind === "heads") {
-      listener = (head) => notify(id, notificationMethod, head.payload);
+      // A reorg shows as the new chain's heads, as on a node; nothing is retracted.
+      listener = ({ head, removed }) => {
+        if (!removed) notify(id, notificationMethod, head.payload);
+      };
     } else {
       // Logs of consecutive heads are fetched one block after the other to keep them in order.
       let queue = Promise.resolve();
-      listener = (head) => {
+      // What was sent per block still inside the reorg window, to retract it if the block goes.
+      const sent = new Map<string, unknown[]>();
+      listener = ({ head, removed }) => {
         queue = queue
           .then(async () => {
+            if (removed) {
+              for (const log of sent.get(head.hash) ?? []) {
+                notify(id, notificationMethod, { ...(log as object), removed: true });
+              }
+              sent.delete(head.hash);
+              return;
+            }
             const logs = await subs.support.fetchLogs(
               options.body.chain.context,
               kind.filter,
               head,
             );
             for (const log of logs) notify(id, notificationMethod, log);
+            if (logs.length > 0) sent.set(head.hash, logs);
+            // Map order is insertion order: the oldest blocks go first.
+            for (const hash of sent.keys()) {
+              if (sent.size <= REORG_WINDOW) break;
+              sent.delete(hash);
+            }
           })
           .catch((error: unknown) =>
             logger.warn({ chain: chainName, err: error }, "logs for a subscription not fetched"),

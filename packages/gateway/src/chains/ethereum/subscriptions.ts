@@ -56,7 +56,8 @@ async function fetchHead(context: ChainContext, number: number): Promise<HeadNot
   const header = { ...(block as Record<string, unknown>) };
   for (const field of NON_HEADER_FIELDS) delete header[field];
   const hash = typeof header.hash === "string" ? header.hash : "";
-  return { number: parseQuantity(header.number) ?? number, hash, payload: header };
+  const parentHash = typeof header.parentHash === "string" ? header.parentHash : "";
+  return { number: parseQuantity(header.number) ?? number, hash, parentHash, payload: header };
 }
 
 async function fetchLogs(
