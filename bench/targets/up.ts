@@ -12,22 +12,15 @@
  * the engine and the local images (`bash scripts/fixtures/images.sh`).
  */
 import { spawnSync } from "node:child_process";
-import {
-  cpSync,
-  existsSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from "node:fs";
-import { homedir, tmpdir } from "node:os";
-import { basename, join } from "node:path";
+import { existsSync, rmSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { copyExample } from "../../examples/hello-dapp/test/example-copy.ts";
 
 const repo = join(import.meta.dirname, "..", "..");
 const cliMain = join(repo, "packages", "cli", "src", "main.ts");
-const example = join(repo, "examples", "hello-dapp");
+const _example = join(repo, "examples", "hello-dapp");
 /** Renamed so its port block (24200) stays clear of a hello-dapp started elsewhere. */
 const STACK = "hello-dapp-targets";
 const fixturesBin = join(
@@ -56,18 +49,7 @@ function cli(dir: string, ...args: string[]): { ok: boolean; stdout: string; std
 }
 
 function freshCopy(): string {
-  const dir = mkdtempSync(join(tmpdir(), "ck-bench-targets-"));
-  cpSync(example, dir, {
-    recursive: true,
-    filter: (path) => ![".cryptokube", "node_modules", "test"].includes(basename(path)),
-  });
-  symlinkSync(join(repo, "node_modules"), join(dir, "node_modules"));
-  const stackFile = join(dir, "cryptokube.yaml");
-  writeFileSync(
-    stackFile,
-    readFileSync(stackFile, "utf8").replace(/^name: .*$/m, `name: ${STACK}`),
-  );
-  return dir;
+  return copyExample({ stack: STACK, prefix: "ck-bench-targets-" });
 }
 
 /** One cold start: a fresh copy, `up --detach` until it returns all-ready, then `down --volumes`. */

@@ -13,19 +13,12 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import {
-  cpSync,
-  existsSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
-import { homedir, tmpdir } from "node:os";
-import { basename, join, resolve } from "node:path";
+import { homedir } from "node:os";
+import { join, resolve } from "node:path";
 import { after, test } from "node:test";
+import { copyExample } from "./example-copy.ts";
 
 const sourceDir = join(import.meta.dirname, "..");
 const repoDir = join(sourceDir, "..", "..");
@@ -37,19 +30,7 @@ const cliMain = join(repoDir, "packages", "cli", "src", "main.ts");
  * too.
  */
 const STACK = "hello-dapp-targets";
-const exampleDir = mkdtempSync(join(tmpdir(), "ck-conformance-"));
-cpSync(sourceDir, exampleDir, {
-  recursive: true,
-  filter: (path) => ![".cryptokube", "node_modules", "test"].includes(basename(path)),
-});
-symlinkSync(join(repoDir, "node_modules"), join(exampleDir, "node_modules"));
-const stackFile = join(exampleDir, "cryptokube.yaml");
-writeFileSync(
-  stackFile,
-  readFileSync(stackFile, "utf8")
-    .replace(/^name: .*$/m, `name: ${STACK}`)
-    .replace("http: 3000", "http: 3180"),
-);
+const exampleDir = copyExample({ stack: STACK, prefix: "ck-conformance-", appPort: 3180 });
 const expected = readFileSync(join(sourceDir, "content", "hello.txt"), "utf8");
 const cache = process.env.CRYPTOKUBE_CACHE ?? join(homedir(), ".cache", "cryptokube");
 const fixturesBin = join(cache, "fixtures", "bin");

@@ -7,9 +7,8 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { renderManifests } from "@cryptokube/kube";
 import { deployStack } from "@cryptokube/kube/deploy";
-import { createPlan } from "@cryptokube/plan";
-import { parseStack, TEMPLATES } from "@cryptokube/spec";
 import { connectOrSkip, freshNamespace, KUBECONFIG } from "../../kube/test/cluster-fixture.ts";
+import { templatePlan } from "../../kube/test/template-plan.ts";
 import { parseDashboardConfig } from "../src/config/parse-config.ts";
 import { createClusterSource } from "../src/sources/cluster-source.ts";
 import { stackOverview } from "../src/sources/stack-overview.ts";
@@ -18,9 +17,7 @@ test("on Kubernetes the stack page reads workloads, restarts and pod logs of its
   const client = await connectOrSkip(t);
   if (client === undefined) return;
   const namespace = freshNamespace(t, client, "dash");
-  const parsed = parseStack(TEMPLATES.dapp?.text ?? "", "cryptokube.yaml");
-  assert.ok(parsed.ok);
-  const plan = createPlan(parsed.stack, { target: "kubernetes" });
+  const plan = templatePlan("dapp");
   await deployStack(client, { plan, render: renderManifests, namespace, timeoutMs: 60_000 });
 
   // The dashboard's own config, as the catalog generates it for this plan.

@@ -10,9 +10,6 @@ import { existsSync, globSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } f
 import { homedir, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { after, describe, it, type TestContext } from "node:test";
-import { createPlan } from "@cryptokube/plan";
-import type { Plan } from "@cryptokube/plan/types";
-import { parseStack, TEMPLATES } from "@cryptokube/spec";
 import { parseAllDocuments } from "yaml";
 import {
   generateSecretMaterial,
@@ -21,14 +18,7 @@ import {
   renderManifests,
   secretsValuesYaml,
 } from "../src/index.ts";
-
-function templatePlan(name: string): Plan {
-  const template = TEMPLATES[name];
-  if (template === undefined) throw new Error(`no template ${name}`);
-  const parsed = parseStack(template.text, "cryptokube.yaml");
-  if (!parsed.ok) throw new Error(`template ${name} does not parse`);
-  return createPlan(parsed.stack, { target: "kubernetes" });
-}
+import { templatePlan } from "./template-plan.ts";
 
 const HOW_TO =
   "helm not found: build it with `bash scripts/kube-cluster/build.sh helm` (cached under ~/.cache/cryptokube/kube), or set CRYPTOKUBE_HELM=/path/to/helm";

@@ -7,23 +7,14 @@
 import assert from "node:assert/strict";
 import { X509Certificate } from "node:crypto";
 import { describe, it } from "node:test";
-import { createPlan } from "@cryptokube/plan";
 import type { Plan } from "@cryptokube/plan/types";
-import { parseStack, TEMPLATES } from "@cryptokube/spec";
 import {
   generateSecretMaterial,
   type KubeObject,
   renderManifests,
   STACK_LABEL,
 } from "../src/index.ts";
-
-function templatePlan(name: string): Plan {
-  const template = TEMPLATES[name];
-  if (template === undefined) throw new Error(`no template ${name}`);
-  const parsed = parseStack(template.text, "cryptokube.yaml");
-  if (!parsed.ok) throw new Error(`template ${name} does not parse`);
-  return createPlan(parsed.stack, { target: "kubernetes" });
-}
+import { templatePlan } from "./template-plan.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: tests walk untyped manifest trees
 type Json = Record<string, any>;

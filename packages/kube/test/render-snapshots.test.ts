@@ -6,21 +6,11 @@ import assert from "node:assert/strict";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { createPlan } from "@cryptokube/plan";
-import type { Plan } from "@cryptokube/plan/types";
-import { parseStack, TEMPLATES } from "@cryptokube/spec";
 import { manifestsToYaml, renderManifests } from "../src/index.ts";
+import { templatePlan } from "./template-plan.ts";
 
 const snapshots = join(import.meta.dirname, "__snapshots__");
 const update = process.env.UPDATE_SNAPSHOTS === "1";
-
-function templatePlan(name: string): Plan {
-  const template = TEMPLATES[name];
-  if (template === undefined) throw new Error(`no template ${name}`);
-  const parsed = parseStack(template.text, "cryptokube.yaml");
-  if (!parsed.ok) throw new Error(`template ${name} does not parse`);
-  return createPlan(parsed.stack, { target: "kubernetes" });
-}
 
 describe("render snapshots", () => {
   for (const name of ["dapp", "node", "bitcoin"]) {
