@@ -35,6 +35,8 @@ const upstreamSchema = z.strictObject({
   name: z.string().min(1),
   http: httpUrl,
   ws: wsUrl.optional(),
+  /** Concurrent calls coalesced into one JSON-RPC batch upstream; 1 turns coalescing off. */
+  batchSize: z.number().int().min(1).max(1000).default(16),
 });
 
 const chainSchema = z.strictObject({

@@ -9,6 +9,7 @@ export interface GatewayMetrics {
   requests: Counter<"chain" | "method" | "status" | "upstream">;
   requestDuration: Histogram<"chain" | "method">;
   upstreamRequests: Counter<"chain" | "upstream" | "outcome">;
+  upstreamBatchSize: Histogram<"chain" | "upstream">;
   cacheHits: Counter<"chain">;
   cacheMisses: Counter<"chain">;
   cacheBytes: Gauge;
@@ -101,6 +102,13 @@ export function createGatewayMetrics(sources: MetricsSources): GatewayMetrics {
       name: "cryptokube_gateway_head_block",
       help: "The head the gateway serves as latest for each chain",
       labelNames: ["chain"],
+      registers,
+    }),
+    upstreamBatchSize: new Histogram({
+      name: "cryptokube_gateway_upstream_batch_size",
+      help: "Calls per HTTP exchange with an upstream (concurrent calls are sent as one JSON-RPC batch)",
+      labelNames: ["chain", "upstream"],
+      buckets: [1, 2, 4, 8, 16, 32, 64],
       registers,
     }),
     rateLimitRejections: new Counter({

@@ -72,7 +72,21 @@ const CHAIN_ID_RECHECK_EVERY = 20;
 export function createUpstreamPool(options: UpstreamPoolOptions): UpstreamPool {
   const { adapter, metrics, logger, chain } = options;
   const upstreams = options.upstreams.map((config) =>
-    createUpstreamState(config.name, createHttpTransport({ name: config.name, url: config.http })),
+    createUpstreamState(
+      config.name,
+      createHttpTransport({
+        name: config.name,
+        url: config.http,
+        batchSize: config.batchSize,
+        onExchange: (calls) =>
+          metrics.upstreamBatchSize.observe({ chain, upstream: config.name }, calls),
+        onBatchesRefused: () =>
+          logger.warn(
+            { chain, upstream: config.name },
+            "upstream refuses JSON-RPC batches; sending its calls one by one",
+          ),
+      }),
+    ),
   );
   const expectedChainId =
     options.chainId === undefined ? undefined : adapter.formatChainId(options.chainId);

@@ -33,6 +33,33 @@ export interface HttpTransportOptions {
   name: string;
   url: string;
   maxSockets?: number;
+  /**
+   * Calls made in the same event-loop turn go upstream as one JSON-RPC batch of up to this many
+   * (1 sends every call on its own). On loopback and in-cluster networks the cost of a proxied
+   * call is mostly per HTTP exchange (syscalls, parsing), on the gateway and on the node alike,
+   * so coalescing concurrent calls is what lets the gateway keep up with its upstream.
+   */
+  batchSize?: number;
+  /** Told the number of calls of every HTTP exchange (metrics). */
+  onExchange?(calls: number): void;
+  /** Called once when the upstream refused a batch and the transport stopped batching. */
+  onBatchesRefused?(): void;
+}
+
+/**
+ * Methods whose cost is unbounded stay out of batches, so one slow call does not hold the
+ * answers of cheap calls queued next to it (nodes answer a batch as a whole).
+ */
+function batchable(method: string): boolean {
+  return method !== "eth_getLogs" && !method.startsWith("debug_") && !method.startsWith("trace_");
+}
+
+interface QueuedCall {
+  id: number;
+  body: string;
+  method: string;
+  timeoutMs: number;
+  settle(outcome: UpstreamReply | UpstreamTransportError): void;
 }
 
 /** JSON-RPC over HTTP(S) with a keep-alive connection pool per upstream. */
@@ -46,15 +73,20 @@ export function createHttpTransport(options: HttpTransportOptions): UpstreamTran
     url.username === ""
       ? undefined
       : `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+  let batchSize = options.batchSize ?? 1;
   let nextId = 0;
+  let queue: QueuedCall[] = [];
+  let flushScheduled = false;
 
-  function call(method: string, params: unknown, timeoutMs: number): Promise<UpstreamReply> {
-    const id = ++nextId;
-    const body = JSON.stringify({ jsonrpc: "2.0", id, method, params: params ?? [] });
-    return new Promise<UpstreamReply>((resolve, reject) => {
+  const failure = (reason: string, cause?: unknown) =>
+    new UpstreamTransportError(options.name, reason, cause);
+
+  /** One HTTP exchange; resolves with the status and body text. */
+  function post(body: string, timeoutMs: number, what: string) {
+    return new Promise<{ status: number; text: string }>((resolve, reject) => {
       const fail = (reason: string, cause?: unknown) => {
         clearTimeout(timer);
-        reject(new UpstreamTransportError(options.name, reason, cause));
+        reject(failure(reason, cause));
       };
       const request = module.request(
         {
@@ -75,23 +107,16 @@ export function createHttpTransport(options: HttpTransportOptions): UpstreamTran
           response.on("error", (error) => fail(`response stream failed (${error.message})`, error));
           response.on("end", () => {
             clearTimeout(timer);
-            const reply = decodeReply(Buffer.concat(chunks).toString("utf8"));
-            if (reply !== undefined && (response.statusCode === 200 || "error" in reply)) {
-              resolve(reply);
-            } else {
-              reject(
-                new UpstreamTransportError(
-                  options.name,
-                  `HTTP ${response.statusCode ?? "?"} without a JSON-RPC answer`,
-                ),
-              );
-            }
+            resolve({
+              status: response.statusCode ?? 0,
+              text: Buffer.concat(chunks).toString("utf8"),
+            });
           });
         },
       );
       const timer = setTimeout(() => {
         request.destroy();
-        fail(`no answer within ${timeoutMs} ms to ${method}`);
+        fail(`no answer within ${timeoutMs} ms to ${what}`);
       }, timeoutMs);
       request.on("error", (error: NodeJS.ErrnoException) =>
         fail(error.code ?? error.message, error),
@@ -100,16 +125,106 @@ export function createHttpTransport(options: HttpTransportOptions): UpstreamTran
     });
   }
 
+  function replyFrom(status: number, value: unknown): UpstreamReply | UpstreamTransportError {
+    const reply = decodeReply(value);
+    if (reply !== undefined && (status === 200 || "error" in reply)) return reply;
+    return failure(`HTTP ${status || "?"} without a JSON-RPC answer`);
+  }
+
+  async function sendAlone(call: QueuedCall): Promise<void> {
+    options.onExchange?.(1);
+    try {
+      const { status, text } = await post(call.body, call.timeoutMs, call.method);
+      call.settle(replyFrom(status, parseJson(text)));
+    } catch (error) {
+      call.settle(error as UpstreamTransportError);
+    }
+  }
+
+  async function sendBatch(calls: QueuedCall[]): Promise<void> {
+    const timeoutMs = Math.max(...calls.map((c) => c.timeoutMs));
+    options.onExchange?.(calls.length);
+    let answer: { status: number; text: string };
+    try {
+      answer = await post(`[${calls.map((c) => c.body).join(",")}]`, timeoutMs, "a batch");
+    } catch (error) {
+      for (const call of calls) call.settle(error as UpstreamTransportError);
+      return;
+    }
+    const value = parseJson(answer.text);
+    if (!Array.isArray(value)) {
+      // An upstream that refuses batches (some providers do) answers with one error object:
+      // stop batching for it and send these calls one by one.
+      if (batchSize > 1) options.onBatchesRefused?.();
+      batchSize = 1;
+      for (const call of calls) void sendAlone(call);
+      return;
+    }
+    const byId = new Map<unknown, unknown>();
+    for (const item of value) {
+      if (typeof item === "object" && item !== null) byId.set((item as { id?: unknown }).id, item);
+    }
+    for (const call of calls) {
+      const item = byId.get(call.id);
+      call.settle(
+        item === undefined
+          ? failure(`batch answer without a reply to ${call.method}`)
+          : replyFrom(answer.status, item),
+      );
+    }
+  }
+
+  function flush(): void {
+    flushScheduled = false;
+    const calls = queue;
+    queue = [];
+    if (calls.length === 1) void sendAlone(calls[0]!);
+    else if (calls.length > 1) void sendBatch(calls);
+  }
+
+  function call(method: string, params: unknown, timeoutMs: number): Promise<UpstreamReply> {
+    const id = ++nextId;
+    const body = JSON.stringify({ jsonrpc: "2.0", id, method, params: params ?? [] });
+    return new Promise<UpstreamReply>((resolve, reject) => {
+      let settled = false;
+      const timer = setTimeout(() => {
+        settle(failure(`no answer within ${timeoutMs} ms to ${method}`));
+      }, timeoutMs);
+      const settle = (outcome: UpstreamReply | UpstreamTransportError) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        if (outcome instanceof UpstreamTransportError) reject(outcome);
+        else resolve(outcome);
+      };
+      const queued: QueuedCall = { id, body, method, timeoutMs, settle };
+      if (batchSize <= 1 || !batchable(method)) {
+        void sendAlone(queued);
+        return;
+      }
+      queue.push(queued);
+      if (queue.length >= batchSize) flush();
+      else if (!flushScheduled) {
+        flushScheduled = true;
+        // setImmediate runs after the current poll phase, so every call made while handling
+        // the requests that arrived together joins the same batch.
+        setImmediate(flush);
+      }
+    });
+  }
+
   return { call, close: () => agent.destroy() };
 }
 
-function decodeReply(text: string): UpstreamReply | undefined {
-  let value: unknown;
+function parseJson(text: string): unknown {
   try {
-    value = JSON.parse(text);
+    return JSON.parse(text);
   } catch {
     return undefined;
   }
+}
+
+function decodeReply(value: unknown): UpstreamReply | undefined {
   if (typeof value !== "object" || value === null) return undefined;
   const record = value as Record<string, unknown>;
   const error = record.error;
