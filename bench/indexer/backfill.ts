@@ -11,6 +11,9 @@
  *     the new head is indexed.
  *
  * Usage: node bench/indexer/backfill.ts [--blocks 2000] [--transfers 20] [--json]
+ *
+ * BENCH_INDEXER_NODE_FLAGS passes Node/V8 flags to the indexer process, e.g. "--liftoff-only"
+ * as the local runtime starts it.
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -20,6 +23,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { parseArgs } from "node:util";
 import { startDevnet } from "@cryptokube/runtime/devnet";
 import { type Address, encodeDeployData, encodeFunctionData, type Hex } from "viem";
+import { migratedSchema } from "../../packages/indexer/src/db/migrate.ts";
 import { seedPgliteDataDir } from "../../packages/indexer/src/db/pglite-template.ts";
 import { tokenArtifact } from "../../packages/indexer/test/helpers/token.ts";
 
@@ -90,7 +94,7 @@ try {
 
   // 3. Indexer backfill.
   const dataDir = join(work, "data");
-  await seedPgliteDataDir(join(dataDir, "pgdata")); // initdb is not part of the backfill
+  await seedPgliteDataDir(join(dataDir, "pgdata"), migratedSchema()); // not part of the backfill
   const config = {
     host: "127.0.0.1",
     port: 0,
@@ -103,6 +107,7 @@ try {
   const child = spawn(
     process.execPath,
     [
+      ...(process.env.BENCH_INDEXER_NODE_FLAGS?.split(" ").filter(Boolean) ?? []),
       join(import.meta.dirname, "../../packages/indexer/src/main.ts"),
       "--config-json",
       JSON.stringify(config),

@@ -1,8 +1,9 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { CryptoKubeError } from "@cryptokube/core";
-import type { Logger } from "pino";
+import { type Logger, pino } from "pino";
 import { type Database, toNumber } from "./database.ts";
+import type { TemplateSchema } from "./pglite-template.ts";
 
 export interface Migration {
   version: number;
@@ -65,6 +66,14 @@ export async function migrate(
     }
     return done;
   });
+}
+
+/** The migrations as a PGlite template's schema, so new embedded databases start migrated. */
+export function migratedSchema(migrations = loadMigrations()): TemplateSchema {
+  return {
+    id: migrations.map((m) => `${m.version} ${m.name}\n${m.sql}`).join("\n"),
+    apply: (db) => migrate(db, pino({ level: "silent" }), migrations),
+  };
 }
 
 /** Extended-protocol queries take one statement each; our migrations use no `;` in literals. */
