@@ -118,6 +118,7 @@ export function platformRun(
   target: TargetName,
   service: string,
   args: string[],
+  nodeOptions: string[] = [],
 ): RunSpec {
   if (variant.module === undefined) {
     throw new CryptoKubeError(`variant '${variant.name}' declares no module`, {
@@ -126,7 +127,13 @@ export function platformRun(
   }
   const image = imageRef(variant, version);
   if (target === "embedded" || target === "process") {
-    return { type: "node", module: variant.module, args, image };
+    return {
+      type: "node",
+      module: variant.module,
+      args,
+      ...(nodeOptions.length > 0 ? { nodeOptions } : {}),
+      image,
+    };
   }
   return { type: "image", image, args: [service, ...args] };
 }

@@ -77,8 +77,11 @@ export interface Component {
  * `$(ENV_NAME)` → value of the component's env var (Kubernetes expands it natively).
  */
 export type RunSpec =
-  /** One of our own Node.js servers, started as `node <module> <args>` (embedded target). */
-  | { type: "node"; module: string; args: string[]; image?: string }
+  /**
+   * One of our own Node.js servers, started as `node [nodeOptions] <module> <args>` (embedded
+   * target); `nodeOptions` are V8/Node flags, which only the command line can set.
+   */
+  | { type: "node"; module: string; args: string[]; nodeOptions?: string[]; image?: string }
   /** A native binary from PATH or configured paths (process target); `image` for containers. */
   | {
       type: "binary";

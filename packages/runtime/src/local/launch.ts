@@ -55,7 +55,11 @@ export function resolveExecutable(
           reason: `not available yet in this version (module ${run.module} is not installed)`,
         };
       }
-      return { available: true, file: process.execPath, argsPrefix: [file] };
+      return {
+        available: true,
+        file: process.execPath,
+        argsPrefix: [...(run.nodeOptions ?? []), file],
+      };
     }
     case "command":
       return { available: true, file: "/bin/sh", argsPrefix: ["-c"], shellCommand: run.command };

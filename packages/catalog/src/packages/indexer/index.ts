@@ -120,10 +120,18 @@ function expand(req: ExpandRequest): ComponentDraft[] {
       build: (ctx) => {
         const { indexer, env } = indexerConfig(ctx, config, chain, dsnSecret);
         return {
-          run: platformRun(variant, variant.version, ctx.target, "indexer", [
-            "--config-json",
-            JSON.stringify(indexer),
-          ]),
+          run: platformRun(
+            variant,
+            variant.version,
+            ctx.target,
+            "indexer",
+            ["--config-json", JSON.stringify(indexer)],
+            // PGlite's Postgres in WebAssembly: V8's optimizing tier compiles its hottest
+            // functions (the parser, the executor) with a transient ~500 MB peak and ~1 s of
+            // CPU at start; the baseline tier alone backfills about 10% slower, which a local
+            // chain does not notice.
+            indexer.database.kind === "pglite" ? ["--liftoff-only"] : [],
+          ),
           env,
           settings: { indexer },
         };

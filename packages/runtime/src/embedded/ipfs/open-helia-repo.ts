@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { type UnixFS, unixfs } from "@helia/unixfs";
 import { FsBlockstore } from "blockstore-fs";
 import { FsDatastore } from "datastore-fs";
-import { createHeliaLight, type Helia } from "helia";
+import type { createHeliaLight, Helia, HeliaInit } from "helia";
 
 export interface HeliaRepo {
   helia: Helia;
@@ -22,7 +22,7 @@ export async function openHeliaRepo(repo: string): Promise<HeliaRepo> {
   const datastore = new FsDatastore(join(repo, "datastore"));
   await blockstore.open();
   await datastore.open();
-  const helia = createHeliaLight({ blockstore, datastore });
+  const helia = (await loadCreateHeliaLight())({ blockstore, datastore });
   await helia.start();
   return {
     helia,
@@ -33,4 +33,27 @@ export async function openHeliaRepo(repo: string): Promise<HeliaRepo> {
       await datastore.close();
     },
   };
+}
+
+/**
+ * helia's entry point also imports libp2p, bitswap and the HTTP block brokers for its full
+ * node, about a second of module loading (three quarters of this process's start) that a
+ * light node never uses. Its Helia class is not exported on its own, so it is loaded from the
+ * file beside the entry point, as createHeliaLight does; should a helia release move it, the
+ * entry point is used instead.
+ */
+async function loadCreateHeliaLight(): Promise<typeof createHeliaLight> {
+  const entry = import.meta.resolve("helia");
+  try {
+    const [{ Helia: HeliaClass }, { name, version }] = (await Promise.all([
+      import(new URL("./helia.js", entry).href),
+      import(new URL("./version.js", entry).href),
+    ])) as [
+      { Helia: new (init: HeliaInit & { name: string; version: string }) => Helia },
+      { name: string; version: string },
+    ];
+    return (init = {}) => new HeliaClass({ name, version, ...init });
+  } catch {
+    return (await import("helia")).createHeliaLight;
+  }
 }
