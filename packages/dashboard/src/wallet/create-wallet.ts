@@ -17,7 +17,9 @@ import {
   type LocalAccount,
   type PublicClient,
 } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
 import { HttpError } from "../http/http-error.ts";
+import type { WalletAccount } from "./derive-accounts.ts";
 
 export interface WalletAccountView {
   index: number;
@@ -46,7 +48,7 @@ export interface WalletOptions {
   rpc: string;
   chainId: number | undefined;
   chainName: string;
-  accounts: readonly LocalAccount[];
+  accounts: readonly WalletAccount[];
   faucet: boolean;
   logger: Logger;
   receiptTimeoutMs?: number;
@@ -74,12 +76,19 @@ export function createWallet(options: WalletOptions): Wallet {
     return chain;
   };
 
+  // Signing accounts are made on first use: their setup is curve arithmetic in JavaScript.
+  const signers = new Map<number, LocalAccount>();
   const accountAt = (index: number): LocalAccount => {
     const account = options.accounts[index];
     if (account === undefined) {
       throw new HttpError(400, "Bad request", `there is no wallet account ${index}`);
     }
-    return account;
+    let signer = signers.get(index);
+    if (signer === undefined) {
+      signer = privateKeyToAccount(account.privateKey);
+      signers.set(index, signer);
+    }
+    return signer;
   };
 
   /** One chain write at a time; the receipt is awaited so the next nonce is settled. */

@@ -1,29 +1,18 @@
 /**
- * The devnet's accounts (m/44'/60'/0'/0/i, as the devnet funds them), derived
- * on the server. The accounts sign locally; their keys are only used for
- * redaction and never leave this process.
+ * The devnet's accounts (m/44'/60'/0'/0/i, as the devnet funds them), derived on the server
+ * with the devnet's own derivation. The keys sign locally and never leave this process.
  */
-import { pbkdf2Sync } from "node:crypto";
-import { bytesToHex, type LocalAccount } from "viem";
-import { HDKey, hdKeyToAccount } from "viem/accounts";
+import { type DevnetAccount, deriveAccounts } from "@cryptokube/runtime/devnet/accounts";
+
+export type WalletAccount = DevnetAccount;
 
 export interface WalletAccounts {
-  accounts: readonly LocalAccount[];
+  accounts: readonly WalletAccount[];
   /** For the redactor only. */
   privateKeys: readonly string[];
 }
 
 export function deriveWalletAccounts(mnemonic: string, count: number): WalletAccounts {
-  // One BIP-39 seed for all accounts: viem's mnemonicToAccount recomputes PBKDF2 per account.
-  const seed = pbkdf2Sync(mnemonic.normalize("NFKD"), "mnemonic", 2048, 64, "sha512");
-  const root = HDKey.fromMasterSeed(seed);
-  const accounts: LocalAccount[] = [];
-  const privateKeys: string[] = [];
-  for (let index = 0; index < count; index++) {
-    const account = hdKeyToAccount(root, { addressIndex: index });
-    const key = account.getHdKey().privateKey;
-    if (key !== null) privateKeys.push(bytesToHex(key));
-    accounts.push(account);
-  }
-  return { accounts, privateKeys };
+  const accounts = deriveAccounts(mnemonic, count);
+  return { accounts, privateKeys: accounts.map((account) => account.privateKey) };
 }

@@ -153,8 +153,14 @@ export function createHttpTransport(options: HttpTransportOptions): UpstreamTran
     }
     const value = parseJson(answer.text);
     if (!Array.isArray(value)) {
-      // An upstream that refuses batches (some providers do) answers with one error object:
-      // stop batching for it and send these calls one by one.
+      // An upstream that refuses batches (some providers do) answers with one JSON-RPC error
+      // object: stop batching for it and send these calls one by one. Anything else (a proxy's
+      // 502, a node shutting down) fails the calls as a transport error, to be retried.
+      if (answer.status >= 500 || decodeReply(value) === undefined) {
+        const error = failure(`HTTP ${answer.status} without a JSON-RPC answer to a batch`);
+        for (const call of calls) call.settle(error);
+        return;
+      }
       if (batchSize > 1) options.onBatchesRefused?.();
       batchSize = 1;
       for (const call of calls) void sendAlone(call);

@@ -10,8 +10,8 @@ import {
   type Provider,
   type SubscriptionEvent,
 } from "@nomicfoundation/edr";
-import { hexToBytes, parseEther } from "viem";
 import type { DevnetAccount } from "./derive-accounts.ts";
+import { etherToWei, hexToBuffer } from "./eth-units.ts";
 
 export interface RpcErrorObject {
   code: number;
@@ -64,7 +64,7 @@ export function edrHardfork(): string {
 export async function createEdrChain(config: EdrChainConfig): Promise<EdrChain> {
   const context = await getEdrContext();
   const hardfork = l1HardforkLatest();
-  const balance = parseEther(String(config.balanceEth));
+  const balance = etherToWei(config.balanceEth);
   const provider = await context.createProvider(
     L1_CHAIN_TYPE,
     {
@@ -73,11 +73,11 @@ export async function createEdrChain(config: EdrChainConfig): Promise<EdrChain> 
       bailOnCallFailure: false,
       bailOnTransactionFailure: false,
       chainId: BigInt(config.chainId),
-      coinbase: hexToBytes(COINBASE),
+      coinbase: hexToBuffer(COINBASE),
       defaultTransactionGasLimit: DEFAULT_TX_GAS_LIMIT,
       genesisState: [
         ...l1GenesisState(hardfork),
-        ...config.accounts.map((account) => ({ address: hexToBytes(account.address), balance })),
+        ...config.accounts.map((account) => ({ address: hexToBuffer(account.address), balance })),
       ],
       hardfork: l1HardforkToString(hardfork),
       initialBaseFeePerGas: INITIAL_BASE_FEE,

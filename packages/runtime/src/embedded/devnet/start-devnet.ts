@@ -1,11 +1,11 @@
 import { CryptoKubeError } from "@cryptokube/core";
-import { parseEther } from "viem";
 import { httpUrl } from "../listen-http.ts";
 import { createSilentLogger } from "../logger.ts";
 import { type ChainJournal, openChainJournal, replayChainHistory } from "./chain-journal.ts";
 import { type DevnetAccount, deriveAccounts } from "./derive-accounts.ts";
 import { createEdrChain, edrHardfork } from "./edr-chain.ts";
 import { DevnetRpcError } from "./errors.ts";
+import { etherToWei } from "./eth-units.ts";
 import { createIntervalMiner } from "./interval-miner.ts";
 import { type DevnetOptions, resolveDevnetOptions } from "./options.ts";
 import { createRpcHandler } from "./rpc-handler.ts";
@@ -40,7 +40,7 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
       genesis: {
         chainId: resolved.chainId,
         hardfork: edrHardfork(),
-        balanceWei: parseEther(String(resolved.balanceEth)),
+        balanceWei: etherToWei(resolved.balanceEth),
         addresses: accounts.map((account) => account.address),
       },
       logger,
