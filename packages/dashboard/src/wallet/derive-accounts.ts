@@ -2,7 +2,7 @@
  * The devnet's accounts (m/44'/60'/0'/0/i, as the devnet funds them), derived on the server
  * with the devnet's own derivation. The keys sign locally and never leave this process.
  */
-import { type DevnetAccount, deriveAccounts } from "@cryptokube/runtime/devnet/accounts";
+import { type DevnetAccount, deriveAccounts } from "@cryptokube/core/eth";
 
 export type WalletAccount = DevnetAccount;
 

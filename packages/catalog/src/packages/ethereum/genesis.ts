@@ -4,8 +4,7 @@
  * Forks are active from block 0 through Cancun: Prague would also need its
  * system-contract predeploys in the allocation.
  */
-import { parseEther } from "viem";
-import { mnemonicToAccount } from "viem/accounts";
+import { deriveAccounts, etherToWei } from "@cryptokube/core/eth";
 
 export interface DevnetFunding {
   chainId: number;
@@ -19,10 +18,9 @@ export interface DevnetFunding {
 const CANCUN_BLOBS = { target: 3, max: 6, baseFeeUpdateFraction: 3338477 };
 
 export function devnetGenesis(funding: DevnetFunding): Record<string, unknown> {
-  const wei = `0x${parseEther(String(funding.balance)).toString(16)}`;
+  const wei = `0x${etherToWei(funding.balance).toString(16)}`;
   const alloc: Record<string, { balance: string }> = {};
-  for (let i = 0; i < funding.accounts; i++) {
-    const { address } = mnemonicToAccount(funding.mnemonic, { addressIndex: i });
+  for (const { address } of deriveAccounts(funding.mnemonic, funding.accounts)) {
     alloc[address.toLowerCase()] = { balance: wei };
   }
   return {

@@ -1,3 +1,4 @@
+import { type DevnetAccount, etherToWei, hexToBuffer } from "@cryptokube/core/eth";
 import {
   ContractDecoder,
   EdrContext,
@@ -10,8 +11,6 @@ import {
   type Provider,
   type SubscriptionEvent,
 } from "@nomicfoundation/edr";
-import type { DevnetAccount } from "./derive-accounts.ts";
-import { etherToWei, hexToBuffer } from "./eth-units.ts";
 
 export interface RpcErrorObject {
   code: number;

@@ -1,11 +1,10 @@
 import { CryptoKubeError } from "@cryptokube/core";
+import { type DevnetAccount, deriveAccounts, etherToWei } from "@cryptokube/core/eth";
 import { httpUrl } from "../listen-http.ts";
 import { createSilentLogger } from "../logger.ts";
 import { type ChainJournal, openChainJournal, replayChainHistory } from "./chain-journal.ts";
-import { type DevnetAccount, deriveAccounts } from "./derive-accounts.ts";
 import { createEdrChain, edrHardfork } from "./edr-chain.ts";
 import { DevnetRpcError } from "./errors.ts";
-import { etherToWei } from "./eth-units.ts";
 import { createIntervalMiner } from "./interval-miner.ts";
 import { type DevnetOptions, resolveDevnetOptions } from "./options.ts";
 import { createRpcHandler } from "./rpc-handler.ts";

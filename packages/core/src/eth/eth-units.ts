@@ -1,9 +1,9 @@
-import { CryptoKubeError } from "@cryptokube/core";
 import { keccak_256 } from "@noble/hashes/sha3.js";
+import { CryptoKubeError } from "../errors.ts";
 
 /*
- * The few Ethereum conversions the devnet needs, on @noble/hashes alone: importing viem's
- * entry point costs a devnet process ~0.3-0.5 s of module loading at every start.
+ * The few Ethereum conversions the devnet, the planner and the CLI need, on @noble/hashes
+ * alone: importing viem's entry point costs a process ~0.3-0.5 s of module loading at start.
  */
 
 /** Wei in `eth` ether, exactly as written in decimal (viem's parseEther for plain decimals). */

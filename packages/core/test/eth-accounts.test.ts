@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { bytesToHex } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
-import { deriveAccounts } from "../src/embedded/devnet/derive-accounts.ts";
+import { deriveAccounts, etherToWei } from "../src/eth/index.ts";
 
 const MNEMONICS = [
   "test test test test test test test test test test test junk",
@@ -20,4 +20,12 @@ test("devnet accounts are the keys and addresses viem's mnemonicToAccount derive
       assert.equal(account.privateKey, bytesToHex(expected.getHdKey().privateKey!));
     }
   }
+});
+
+test("ether amounts convert to wei exactly, and amounts wei cannot hold are refused", () => {
+  assert.equal(etherToWei(10000), 10_000n * 10n ** 18n);
+  assert.equal(etherToWei(0.1), 10n ** 17n);
+  assert.equal(etherToWei(1.5), 15n * 10n ** 17n);
+  assert.equal(etherToWei(0), 0n);
+  assert.throws(() => etherToWei(1e-19), /no exact value in wei/);
 });

@@ -1,0 +1,2 @@
+export { type DevnetAccount, deriveAccounts } from "./derive-accounts.ts";
+export { checksumAddress, etherToWei, hexToBuffer, publicKeyToAddress } from "./eth-units.ts";
