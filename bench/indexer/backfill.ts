@@ -12,8 +12,8 @@
  *
  * Usage: node bench/indexer/backfill.ts [--blocks 2000] [--transfers 20] [--json]
  *
- * BENCH_INDEXER_NODE_FLAGS passes Node/V8 flags to the indexer process, e.g. "--liftoff-only"
- * as the local runtime starts it.
+ * The indexer process gets the Node/V8 flags the local runtime starts it with ("--liftoff-only"
+ * for PGlite); BENCH_INDEXER_NODE_FLAGS replaces them ("" for V8's default tiering).
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -107,7 +107,7 @@ try {
   const child = spawn(
     process.execPath,
     [
-      ...(process.env.BENCH_INDEXER_NODE_FLAGS?.split(" ").filter(Boolean) ?? []),
+      ...(process.env.BENCH_INDEXER_NODE_FLAGS ?? "--liftoff-only").split(" ").filter(Boolean),
       join(import.meta.dirname, "../../packages/indexer/src/main.ts"),
       "--config-json",
       JSON.stringify(config),

@@ -128,8 +128,8 @@ function expand(req: ExpandRequest): ComponentDraft[] {
             ["--config-json", JSON.stringify(indexer)],
             // PGlite's Postgres in WebAssembly: V8's optimizing tier compiles its hottest
             // functions (the parser, the executor) with a transient ~500 MB peak and ~1 s of
-            // CPU at start; the baseline tier alone backfills about 10% slower, which a local
-            // chain does not notice.
+            // CPU at start. On the baseline tier alone, backfills measured as fast or faster
+            // on two cores (bench/indexer/backfill.ts), the compiler no longer competing.
             indexer.database.kind === "pglite" ? ["--liftoff-only"] : [],
           ),
           env,
