@@ -80,6 +80,25 @@ test("a secret is generated once and kept across restarts of the stack", async (
   assert.equal(read(), value);
 });
 
+test("a node component's nodeOptions reach its Node.js process before the module", async (t) => {
+  const stackDir = tempStackDir(t);
+  const port = await freePort();
+  const server = httpComponent("server", { port });
+  server.run = {
+    type: "node",
+    module: HTTP_FIXTURE,
+    args: ["--port", String(port)],
+    nodeOptions: ["--liftoff-only", "--stack-trace-limit=7"],
+  };
+  const supervisor = createSupervisor({ plan: makePlan([server]), stackDir });
+  teardown(t, () => supervisor.stop());
+  await supervisor.start();
+  const answer = JSON.parse((await httpGet(`http://127.0.0.1:${port}/`)).body) as {
+    execArgv: string[];
+  };
+  assert.deepEqual(answer.execArgv, ["--liftoff-only", "--stack-trace-limit=7"]);
+});
+
 test("a missing binary or an image-only component is refused before anything starts", async (t) => {
   const stackDir = tempStackDir(t);
   const port = await freePort();
