@@ -4,10 +4,12 @@
  * bind and need a login elsewhere; routes that sign need the token always;
  * every POST carries the session's CSRF token (and a same-origin Origin).
  */
+
 import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { dirname, join, resolve } from "node:path";
+import { deriveAccounts } from "@cryptokube/core/eth";
 import { type Logger, pino } from "pino";
 import { createPublicClient, http } from "viem";
 import { isLoopbackHost, readAccessToken } from "./access/access-token.ts";
@@ -35,7 +37,6 @@ import { createIndexerClient } from "./sources/indexer-client.ts";
 import { createIpfsClient } from "./sources/ipfs-client.ts";
 import { createRedactor } from "./sources/redact.ts";
 import { createWallet } from "./wallet/create-wallet.ts";
-import { deriveWalletAccounts } from "./wallet/derive-accounts.ts";
 
 export interface DashboardOptions {
   /** Defaults to a silent logger. The mnemonic, keys and token are never logged. */
@@ -72,13 +73,15 @@ export function createDashboard(
       "dashboard token unusable: logins and wallet actions are refused",
     );
   }
+  // The devnet's accounts, derived here as the devnet funds them; their keys sign locally and
+  // never leave this process.
   const walletAccounts =
     config.wallet?.mnemonic === undefined
-      ? { accounts: [], privateKeys: [] }
-      : deriveWalletAccounts(config.wallet.mnemonic, config.walletAccounts);
+      ? []
+      : deriveAccounts(config.wallet.mnemonic, config.walletAccounts);
   const redact = createRedactor([
     ...(config.wallet?.mnemonic === undefined ? [] : [config.wallet.mnemonic]),
-    ...walletAccounts.privateKeys,
+    ...walletAccounts.map((account) => account.privateKey),
     ...readTokenValue(resolve(cwd, config.tokenFile)),
   ]);
   const chain =
@@ -119,7 +122,7 @@ export function createDashboard(
             rpc: config.wallet.rpc,
             chainId: config.wallet.chainId,
             chainName: config.wallet.chain,
-            accounts: walletAccounts.accounts,
+            accounts: walletAccounts,
             faucet: config.wallet.faucet,
             logger,
           }),

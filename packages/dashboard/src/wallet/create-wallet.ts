@@ -4,6 +4,7 @@
  * the derived accounts and sent as raw transactions through the chain RPC; they
  * run one at a time so two sends from one account never race for a nonce.
  */
+import type { DevnetAccount } from "@cryptokube/core/eth";
 import type { Logger } from "pino";
 import {
   type AbiFunction,
@@ -19,7 +20,6 @@ import {
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { HttpError } from "../http/http-error.ts";
-import type { WalletAccount } from "./derive-accounts.ts";
 
 export interface WalletAccountView {
   index: number;
@@ -48,7 +48,7 @@ export interface WalletOptions {
   rpc: string;
   chainId: number | undefined;
   chainName: string;
-  accounts: readonly WalletAccount[];
+  accounts: readonly DevnetAccount[];
   faucet: boolean;
   logger: Logger;
   receiptTimeoutMs?: number;

@@ -74,6 +74,20 @@ export function applyWaves<T extends Pick<KubeObject, "kind" | "metadata">>(obje
   return waves.filter((wave) => wave.length > 0);
 }
 
+/** The reference the API needs to read or delete an object: its type, name and namespace. */
+export function objectRef(object: {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string };
+}) {
+  const { name, namespace } = object.metadata;
+  return {
+    apiVersion: object.apiVersion,
+    kind: object.kind,
+    metadata: namespace === undefined ? { name } : { name, namespace },
+  };
+}
+
 /** `group/version/Kind/namespace/name`: identity of an object across renders and the cluster. */
 export function objectKey(object: {
   apiVersion?: string;

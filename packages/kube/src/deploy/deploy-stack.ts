@@ -10,7 +10,7 @@ import type { KubernetesObject } from "@kubernetes/client-node";
 import type { KubeObject, RenderOptions } from "../render/types.ts";
 import { apiMessage, isNetworkError, isNotFound, unreachable } from "./api-errors.ts";
 import { applyObject, applyObjects } from "./apply-objects.ts";
-import { describeObject, objectKey, sortForApply } from "./apply-order.ts";
+import { describeObject, objectKey, objectRef, sortForApply } from "./apply-order.ts";
 import { diffObject, type ObjectDiff } from "./diff-objects.ts";
 import type { KubeClient } from "./kube-client.ts";
 import { type LiveObject, listStackObjects } from "./list-stack-objects.ts";
@@ -217,16 +217,7 @@ async function readLive(
   object: KubeObject,
 ): Promise<KubernetesObject | undefined> {
   try {
-    return await client.objects.read({
-      apiVersion: object.apiVersion,
-      kind: object.kind,
-      metadata: {
-        name: object.metadata.name,
-        ...(object.metadata.namespace === undefined
-          ? {}
-          : { namespace: object.metadata.namespace }),
-      },
-    });
+    return await client.objects.read(objectRef(object));
   } catch (error) {
     if (isNotFound(error)) return undefined;
     if (isNetworkError(error)) throw unreachable(client.server, error);

@@ -6,7 +6,7 @@
  */
 import { CryptoKubeError } from "@cryptokube/core";
 import { apiMessage, isNetworkError, isNotFound, unreachable } from "./api-errors.ts";
-import { applyRank, objectKey } from "./apply-order.ts";
+import { applyRank, objectKey, objectRef } from "./apply-order.ts";
 import type { KubeClient } from "./kube-client.ts";
 import type { LiveObject } from "./list-stack-objects.ts";
 import { retryTransient } from "./retry-transient.ts";
@@ -69,16 +69,7 @@ export async function deleteObjects(
     try {
       await retryTransient(() =>
         client.objects.delete(
-          {
-            apiVersion: object.apiVersion,
-            kind: object.kind,
-            metadata: {
-              name: object.metadata.name,
-              ...(object.metadata.namespace === undefined
-                ? {}
-                : { namespace: object.metadata.namespace }),
-            },
-          },
+          objectRef(object),
           undefined,
           options.dryRun === true ? "All" : undefined,
           undefined,
