@@ -14,16 +14,25 @@ const READS: [string, unknown[]][] = [
   ["eth_call", [{ to: "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266", data: "0x" }, "latest"]],
 ];
 
-/** Replays another devnet's (empty) blocks with their timestamps, so hashes match again. */
+/**
+ * Mines empty blocks on `target` up to `source`'s head, so a restarted devnet is level with the
+ * others again. Timestamps follow the source's where they can: a devnet restarted later has a
+ * later genesis, and a slow machine can put it past the source's first blocks.
+ */
 async function catchUpFrom(source: Devnet, target: Devnet): Promise<void> {
   const head = Number(await source.request("eth_blockNumber", []));
   const from = Number(await target.request("eth_blockNumber", [])) + 1;
+  let previous = Number(
+    ((await target.request("eth_getBlockByNumber", ["latest", false])) as { timestamp: Hex })
+      .timestamp,
+  );
   for (let n = from; n <= head; n++) {
     const block = (await source.request("eth_getBlockByNumber", [
       `0x${n.toString(16)}`,
       false,
     ])) as { timestamp: Hex };
-    await target.request("evm_mine", [Number(block.timestamp)]);
+    previous = Math.max(Number(block.timestamp), previous + 1);
+    await target.request("evm_mine", [previous]);
   }
 }
 
