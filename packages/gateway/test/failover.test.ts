@@ -79,24 +79,23 @@ test("stopping one upstream under read load fails no client request; it rejoins 
       2_000,
       "the restarted upstream to rejoin",
     );
-    const servedBefore = metricValue(
-      await gateway.metricsText(),
-      "cryptokube_gateway_upstream_requests_total",
-      {
+    const servedOk = async () =>
+      metricValue(await gateway.metricsText(), "cryptokube_gateway_upstream_requests_total", {
         upstream: "node1",
         outcome: "ok",
-      },
+      });
+    // Routing favours the lowest recent latency, and the rejoined node's estimate comes from probes
+    // taken while the machine was busy catching it up; the occasional exploratory pick brings it
+    // back into play, so allow it a few seconds rather than a fixed window.
+    const servedBefore = await servedOk();
+    const rejoinedAfterMs = await waitFor(
+      async () => (await servedOk()) > servedBefore,
+      5_000,
+      "the rejoined upstream to serve requests again",
     );
-    await new Promise((r) => setTimeout(r, 400));
-    const servedAfter = metricValue(
-      await gateway.metricsText(),
-      "cryptokube_gateway_upstream_requests_total",
-      {
-        upstream: "node1",
-        outcome: "ok",
-      },
+    t.diagnostic(
+      `the rejoined upstream served client requests ${Math.round(rejoinedAfterMs)} ms after it was healthy`,
     );
-    assert.ok(servedAfter > servedBefore, "the rejoined upstream serves requests again");
   } finally {
     stop = true;
     await Promise.all(workers);
