@@ -59,13 +59,14 @@ test("an upstream kept behind is excluded within 2 s and latest never goes backw
       2_000,
       "the laggard to rejoin",
     );
-    await new Promise((r) => setTimeout(r, 200));
+    // Enough observations to mean something, however slow the machine is today.
+    await waitFor(() => observations >= 20, 10_000, "the client to watch latest 20 times");
   } finally {
     watching = false;
     await watcher;
   }
   assert.deepEqual(regressions, []);
-  assert.ok(observations > 10, `only ${observations} observations`);
+  t.diagnostic(`${observations} observations of latest, none going backwards`);
   const metrics = await gateway.metricsText();
   assert.equal(metricValue(metrics, "cryptokube_gateway_upstream_up", { upstream: "node2" }), 1);
   assert.equal(
@@ -155,9 +156,10 @@ test("a client following the tip never gets block-not-found while blocks are pro
   let notFound = 0;
   let blocksChecked = 0;
   let receiptsChecked = 0;
-  const deadline = performance.now() + 2_500;
+  // Follows the tip until enough blocks went by, however slow the machine is (bounded).
+  const deadline = performance.now() + 20_000;
   try {
-    while (performance.now() < deadline) {
+    while ((produced < 20 || receiptsChecked < 20) && performance.now() < deadline) {
       const number = (await rpc(rpcUrl, "eth_blockNumber")).result as Hex;
       const block = (await rpc(rpcUrl, "eth_getBlockByNumber", [number, false])).result as {
         transactions: Hex[];
