@@ -18,6 +18,8 @@ export interface LoadSpec {
 
 export interface LoadResult {
   requests: number;
+  /** Requests answered over the whole run, warm-up included (for CPU cost per request). */
+  completed: number;
   errors: number;
   seconds: number;
   rps: number;
@@ -65,6 +67,7 @@ function post(text: string): Promise<boolean> {
 
 async function run(): Promise<LoadResult> {
   let sequence = 0;
+  let completed = 0;
   const latencies: number[] = [];
   let errors = 0;
   let measuring = false;
@@ -74,6 +77,7 @@ async function run(): Promise<LoadResult> {
       const text = body(sequence++);
       const started = process.hrtime.bigint();
       const ok = await post(text);
+      completed++;
       if (!measuring) continue;
       latencies.push(Number(process.hrtime.bigint() - started) / 1e6);
       if (!ok) errors++;
@@ -94,6 +98,7 @@ async function run(): Promise<LoadResult> {
     latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? Number.NaN;
   return {
     requests: measured,
+    completed,
     errors,
     seconds,
     rps: measured / seconds,

@@ -3,11 +3,14 @@
  * loopback, with the load generator in a separate process and the gateway in its own process
  * (the devnet runs in this orchestrating process, which stays idle during measurements).
  *
- *   node bench/gateway/run.ts [--seconds 2] [--concurrency 8]
+ *   node bench/gateway/run.ts [--seconds 2] [--concurrency 8] [--only TEXT]
  *
  * Per method: throughput at `concurrency` (closed loop) and latency at concurrency 1.
  * "uncached" runs go through a gateway with the cache disabled and request parameters varied
  * so in-flight de-duplication cannot help either; "cached" repeats one finalized block.
+ * Also the CPU time the devnet and the gateway spent per answered request during the throughput
+ * runs: on a machine with few cores every process shares the same CPUs, so the gateway's
+ * throughput ratio is bounded by what its own hop costs next to the devnet's and the client's.
  * Prints a markdown table.
  */
 import { type ChildProcess, spawn } from "node:child_process";
@@ -25,12 +28,47 @@ const { values } = parseArgs({
   options: {
     seconds: { type: "string", default: "2" },
     concurrency: { type: "string", default: "8" },
+    /** Only the scenarios whose name contains this text. */
+    only: { type: "string" },
   },
 });
+
 const durationMs = Number(values.seconds) * 1000;
 const concurrency = Number(values.concurrency);
 const LOAD = fileURLToPath(new URL("./load.ts", import.meta.url));
 const GATEWAY_MAIN = fileURLToPath(new URL("../../packages/gateway/src/main.ts", import.meta.url));
+
+/** CPU time (user + system) of a child process so far, in microseconds. */
+async function childCpuMicros(child: ChildProcess): Promise<number> {
+  const { readFile } = await import("node:fs/promises");
+  const stat = await readFile(`/proc/${child.pid}/stat`, "utf8");
+  // Fields after the command name (which may contain spaces): utime and stime are 14th and 15th.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return (ticks * 1e6) / 100; // USER_HZ is 100 on Linux
+}
+
+/** This process's CPU time so far (the devnet runs here and nothing else does meanwhile). */
+function ownCpuMicros(): number {
+  const { user, system } = process.cpuUsage();
+  return user + system;
+}
+
+/** Runs a load and reports the CPU each side spent per answered request. */
+async function runLoadWithCpu(
+  spec: Omit<LoadSpec, "warmupMs">,
+  gateway: ChildProcess | undefined,
+): Promise<LoadResult & { devnetCpuUs: number; gatewayCpuUs: number }> {
+  const devnetBefore = ownCpuMicros();
+  const gatewayBefore = gateway === undefined ? 0 : await childCpuMicros(gateway);
+  const result = await runLoad(spec);
+  const devnetCpuUs = (ownCpuMicros() - devnetBefore) / result.completed;
+  const gatewayCpuUs =
+    gateway === undefined
+      ? 0
+      : ((await childCpuMicros(gateway)) - gatewayBefore) / result.completed;
+  return { ...result, devnetCpuUs, gatewayCpuUs };
+}
 
 async function runLoad(spec: Omit<LoadSpec, "warmupMs">): Promise<LoadResult> {
   const child = spawn(process.execPath, [LOAD, JSON.stringify({ ...spec, warmupMs: 300 })], {
@@ -166,7 +204,7 @@ const scenarios = [
 
 const rows: string[] = [];
 try {
-  for (const scenario of scenarios) {
+  for (const scenario of scenarios.filter((s) => s.name.includes(values.only ?? ""))) {
     const direct = devnet.url;
     const through = `${scenario.gateway.url}/eth`;
     const directLatency = await runLoad({
@@ -181,21 +219,17 @@ try {
       concurrency: 1,
       durationMs: durationMs / 2,
     });
-    const directLoad = await runLoad({
-      url: direct,
-      template: scenario.template,
-      concurrency,
-      durationMs,
-    });
-    const gatewayLoad = await runLoad({
-      url: through,
-      template: scenario.template,
-      concurrency,
-      durationMs,
-    });
+    const directLoad = await runLoadWithCpu(
+      { url: direct, template: scenario.template, concurrency, durationMs },
+      undefined,
+    );
+    const gatewayLoad = await runLoadWithCpu(
+      { url: through, template: scenario.template, concurrency, durationMs },
+      scenario.gateway.child,
+    );
     const f = (n: number, d = 3) => n.toFixed(d);
     rows.push(
-      `| ${scenario.name} | ${f(directLoad.rps, 0)} | ${f(gatewayLoad.rps, 0)} | ${f(gatewayLoad.rps / directLoad.rps, 2)}× | ${f(directLatency.p50Ms)} / ${f(directLatency.p99Ms)} | ${f(gatewayLatency.p50Ms)} / ${f(gatewayLatency.p99Ms)} | ${f(gatewayLatency.p50Ms - directLatency.p50Ms)} | ${f(gatewayLatency.p99Ms - directLatency.p99Ms)} |`,
+      `| ${scenario.name} | ${f(directLoad.rps, 0)} | ${f(gatewayLoad.rps, 0)} | ${f(gatewayLoad.rps / directLoad.rps, 2)}× | ${f(directLatency.p50Ms)} / ${f(directLatency.p99Ms)} | ${f(gatewayLatency.p50Ms)} / ${f(gatewayLatency.p99Ms)} | ${f(gatewayLatency.p50Ms - directLatency.p50Ms)} | ${f(gatewayLatency.p99Ms - directLatency.p99Ms)} | ${f(directLoad.devnetCpuUs, 0)} / ${f(gatewayLoad.devnetCpuUs, 0)} / ${f(gatewayLoad.gatewayCpuUs, 0)} |`,
     );
     process.stderr.write(`done: ${scenario.name}\n`);
   }
@@ -209,8 +243,8 @@ process.stdout.write(
   [
     `Gateway benchmark — loopback, ${concurrency} concurrent clients for throughput, 1 for latency; ${values.seconds}s per run`,
     "",
-    "| method | direct req/s | gateway req/s | ratio | direct p50 / p99 ms | gateway p50 / p99 ms | added p50 ms | added p99 ms |",
-    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    "| method | direct req/s | gateway req/s | ratio | direct p50 / p99 ms | gateway p50 / p99 ms | added p50 ms | added p99 ms | CPU µs/req: devnet direct / devnet via gateway / gateway |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ...rows,
     "",
   ].join("\n"),
