@@ -1,11 +1,10 @@
-import { PGlite } from "@electric-sql/pglite";
 import type { Database } from "./database.ts";
-import { pgliteDatabase } from "./pglite-database.ts";
+import { openPgliteInWorker } from "./pglite-in-worker.ts";
 import { seedPgliteDataDir, type TemplateSchema } from "./pglite-template.ts";
 
 /**
- * PGlite (Postgres compiled to WebAssembly) stored under `dataDir`, in this thread. A new data
- * dir starts as a copy of a per-machine template that already holds `schema`.
+ * PGlite (Postgres compiled to WebAssembly) stored under `dataDir`, in a worker thread. A new
+ * data dir starts as a copy of a per-machine template that already holds `schema`.
  *
  * Durability: a transaction's promise resolves only after its COMMIT has written the WAL to
  * the data dir, so a killed process (kill -9) loses nothing committed; the crash-safety
@@ -14,5 +13,5 @@ import { seedPgliteDataDir, type TemplateSchema } from "./pglite-template.ts";
  */
 export async function openPglite(dataDir: string, schema: TemplateSchema): Promise<Database> {
   await seedPgliteDataDir(dataDir, schema);
-  return pgliteDatabase(await PGlite.create({ dataDir }));
+  return openPgliteInWorker(dataDir);
 }

@@ -11,9 +11,8 @@ import {
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { PGlite } from "@electric-sql/pglite";
 import type { Database } from "./database.ts";
-import { pgliteDatabase } from "./pglite-database.ts";
+import { openPgliteInWorker } from "./pglite-in-worker.ts";
 
 /** What a template holds besides an empty cluster; `id` changes whenever `apply` would. */
 export interface TemplateSchema {
@@ -64,7 +63,7 @@ async function templateDir(schema: TemplateSchema): Promise<string> {
   mkdirSync(root, { recursive: true });
   const building = mkdtempSync(join(root, "pglite-template-build-"));
   try {
-    const db = pgliteDatabase(await PGlite.create({ dataDir: building }));
+    const db = await openPgliteInWorker(building);
     try {
       // Nothing here creates databases, so the templates for CREATE DATABASE can go.
       await db.query(
