@@ -13,7 +13,8 @@ type RequestBody = WorkerRequest extends infer R
   : never;
 
 /**
- * PGlite in a worker thread, behind the same Database interface. Postgres in WebAssembly is
+ * PGlite in a worker thread, behind the same Database interface; a data dir without a cluster
+ * is first copied from the template `seedFrom`. Postgres in WebAssembly is
  * CPU-bound, and in the main thread it ran in turns with everything else the indexer does
  * (parsing blocks and receipts, decoding events, serving the API); in a worker, a backfill
  * parses the next blocks while the previous ones are written. Bulk inserts are encoded here
@@ -24,9 +25,9 @@ type RequestBody = WorkerRequest extends infer R
  * this process: every call fails with a clear error and the process exits so its supervisor
  * restarts it (committed data is in the WAL).
  */
-export async function openPgliteInWorker(dataDir: string): Promise<Database> {
+export async function openPgliteInWorker(dataDir: string, seedFrom?: string): Promise<Database> {
   const worker = new Worker(new URL("./pglite-worker.ts", import.meta.url), {
-    workerData: { dataDir },
+    workerData: { dataDir, seedFrom },
   });
   const pending = new Map<number, Pending>();
   let nextId = 0;

@@ -5,11 +5,12 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { PGlite, type Transaction } from "@electric-sql/pglite";
 import type { WorkerReply, WorkerRequest } from "./pglite-worker-protocol.ts";
+import { copyTemplate, hasCluster } from "./seed-data-dir.ts";
 
 if (parentPort === null) throw new Error("pglite-worker.ts runs as a worker thread only");
 const port = parentPort;
 
-const { dataDir } = workerData as { dataDir: string };
+const { dataDir, seedFrom } = workerData as { dataDir: string; seedFrom: string | undefined };
 /** Thrown inside PGlite's transaction callback to make it roll back. */
 const ROLLBACK = Symbol("rollback");
 
@@ -37,6 +38,7 @@ function fail(id: number, error: unknown): void {
 }
 
 try {
+  if (seedFrom !== undefined && !hasCluster(dataDir)) copyTemplate(seedFrom, dataDir);
   const db = await PGlite.create({ dataDir });
 
   function begin(id: number): void {
