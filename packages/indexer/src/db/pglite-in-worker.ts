@@ -14,11 +14,12 @@ type RequestBody = WorkerRequest extends infer R
 
 /**
  * PGlite in a worker thread, behind the same Database interface; a data dir without a cluster
- * is first copied from the template `seedFrom`. Postgres in WebAssembly is
- * CPU-bound, and in the main thread it ran in turns with everything else the indexer does
- * (parsing blocks and receipts, decoding events, serving the API); in a worker, a backfill
- * parses the next blocks while the previous ones are written. Bulk inserts are encoded here
- * and handed over without a copy.
+ * is first copied from the template `seedFrom` (by the worker, so this thread goes on).
+ *
+ * Postgres in WebAssembly is CPU-bound, and in the main thread it ran in turns with everything
+ * else the indexer does (parsing blocks and receipts, decoding events, serving the API); in a
+ * worker, a backfill parses the next blocks while the previous ones are written. Bulk inserts
+ * are encoded here and handed over without a copy.
  *
  * PGlite's own locking still orders everything: statements outside a transaction wait for an
  * open one to finish, as they did in one thread. If the worker dies, the database is gone for
