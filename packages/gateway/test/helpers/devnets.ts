@@ -27,13 +27,20 @@ async function latestTimestamp(devnet: Devnet): Promise<number> {
 }
 
 /**
+ * The latest timestamp among the devnets: one started a second later (a busy machine) has a
+ * later genesis, and refuses a next block that is not after it.
+ */
+async function latestTimestampOfAll(devnets: readonly Devnet[]): Promise<number> {
+  return Math.max(...(await Promise.all(devnets.map(latestTimestamp))));
+}
+
+/**
  * Mines `count` blocks on every devnet with pinned timestamps, so devnets with the same history
  * produce identical blocks (same hashes), as real nodes of one chain would.
  */
 export async function mineInLockstep(devnets: readonly Devnet[], count: number): Promise<void> {
-  const first = devnets[0];
-  if (first === undefined) return;
-  let timestamp = await latestTimestamp(first);
+  if (devnets.length === 0) return;
+  let timestamp = await latestTimestampOfAll(devnets);
   for (let i = 0; i < count; i++) {
     timestamp += 1;
     await Promise.all(devnets.map((d) => d.request("evm_mine", [timestamp])));
@@ -42,8 +49,7 @@ export async function mineInLockstep(devnets: readonly Devnet[], count: number):
 
 /** Sends the same signed transaction to every devnet, mined at the same timestamp everywhere. */
 export async function sendRawToAll(devnets: readonly Devnet[], raw: Hex): Promise<Hex> {
-  const first = devnets[0]!;
-  const timestamp = (await latestTimestamp(first)) + 1;
+  const timestamp = (await latestTimestampOfAll(devnets)) + 1;
   const hashes = await Promise.all(
     devnets.map(async (d) => {
       await d.request("evm_setNextBlockTimestamp", [timestamp]);
