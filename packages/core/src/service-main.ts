@@ -18,7 +18,7 @@ export interface ServiceMainOptions<S extends Service> {
   /** Component name: log field, message prefix, usage line. */
   name: string;
   /** Parses the config text (`source` names where it came from) and builds the service; throws on bad config. */
-  create(text: string, source: string, logger: Logger): S | Promise<S>;
+  create(text: string, source: string, logger: Logger): S;
   /** Starts serving; a throw is reported as "cannot start". */
   start(service: S): Promise<unknown>;
 }
@@ -54,7 +54,7 @@ export async function runServiceMain<S extends Service>(
   let service: S;
   try {
     const text = inline ?? (await readFile(file as string, "utf8"));
-    service = await options.create(
+    service = options.create(
       text,
       inline === undefined ? (file as string) : "--config-json",
       logger,

@@ -28,8 +28,6 @@ export interface IndexerOptions {
   env?: NodeJS.ProcessEnv;
   /** Base for relative ABI paths in `contracts[]`; default the working directory (the stack dir). */
   baseDir?: string;
-  /** The configured database, already opening; start() opens it from the config when absent. */
-  database?: Promise<Database>;
 }
 
 export interface Indexer {
@@ -169,7 +167,7 @@ export function createIndexer(
     isReady: () => readiness().ready,
     metricsText: () => metrics.registry.metrics(),
     async start() {
-      const database = await (options.database ?? openDatabase(config.database, options.env));
+      const database = await openDatabase(config.database, options.env);
       db = database;
       try {
         await migrate(database, logger);

@@ -1,12 +1,11 @@
+import { PGlite } from "@electric-sql/pglite";
 import type { Database } from "./database.ts";
-import { openPgliteInWorker } from "./pglite-in-worker.ts";
-import { pgliteTemplate, type TemplateSchema } from "./pglite-template.ts";
-import { hasCluster } from "./seed-data-dir.ts";
+import { pgliteDatabase } from "./pglite-database.ts";
+import { seedPgliteDataDir, type TemplateSchema } from "./pglite-template.ts";
 
 /**
- * PGlite (Postgres compiled to WebAssembly) stored under `dataDir`, in a worker thread. A new
- * data dir starts as a copy of a per-machine template that already holds `schema`; the worker
- * makes the copy, so this thread goes on meanwhile.
+ * PGlite (Postgres compiled to WebAssembly) stored under `dataDir`, in this thread. A new data
+ * dir starts as a copy of a per-machine template that already holds `schema`.
  *
  * Durability: a transaction's promise resolves only after its COMMIT has written the WAL to
  * the data dir, so a killed process (kill -9) loses nothing committed; the crash-safety
@@ -14,6 +13,6 @@ import { hasCluster } from "./seed-data-dir.ts";
  * `relaxedDurability` has no effect on a Node data dir), so an OS crash can lose recent commits.
  */
 export async function openPglite(dataDir: string, schema: TemplateSchema): Promise<Database> {
-  const seedFrom = hasCluster(dataDir) ? undefined : await pgliteTemplate(schema);
-  return openPgliteInWorker(dataDir, seedFrom);
+  await seedPgliteDataDir(dataDir, schema);
+  return pgliteDatabase(await PGlite.create({ dataDir }));
 }

@@ -1,11 +1,19 @@
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+} from "node:fs";
 import { homedir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { PGlite } from "@electric-sql/pglite";
 import type { Database } from "./database.ts";
-import { openPgliteInWorker } from "./pglite-in-worker.ts";
-import { copyTemplate, hasCluster } from "./seed-data-dir.ts";
+import { pgliteDatabase } from "./pglite-database.ts";
 
 /** What a template holds besides an empty cluster; `id` changes whenever `apply` would. */
 export interface TemplateSchema {
@@ -33,12 +41,21 @@ const SHARED_BUFFERS = "32MB";
  * what the seed costs (about 1 ms a file on an ext4 VM disk).
  */
 export async function seedPgliteDataDir(pgdata: string, schema: TemplateSchema): Promise<void> {
-  if (hasCluster(pgdata)) return;
-  copyTemplate(await pgliteTemplate(schema), pgdata);
+  if (existsSync(join(pgdata, "PG_VERSION"))) return;
+  const template = await templateDir(schema);
+  mkdirSync(dirname(pgdata), { recursive: true });
+  // Copied beside the target and renamed, so a crash mid-copy never leaves half a cluster.
+  const staging = mkdtempSync(`${pgdata}.seed-`);
+  try {
+    cpSync(template, staging, { recursive: true });
+    rmSync(pgdata, { recursive: true, force: true });
+    renameSync(staging, pgdata);
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
 }
 
-/** The per-machine template holding `schema`, built on first use. */
-export async function pgliteTemplate(schema: TemplateSchema): Promise<string> {
+async function templateDir(schema: TemplateSchema): Promise<string> {
   const cacheHome = process.env.XDG_CACHE_HOME || join(homedir(), ".cache");
   const root = join(cacheHome, "cryptokube");
   const key = createHash("sha256").update(`${TEMPLATE_LAYOUT}\n${schema.id}`).digest("hex");
@@ -47,7 +64,7 @@ export async function pgliteTemplate(schema: TemplateSchema): Promise<string> {
   mkdirSync(root, { recursive: true });
   const building = mkdtempSync(join(root, "pglite-template-build-"));
   try {
-    const db = await openPgliteInWorker(building);
+    const db = pgliteDatabase(await PGlite.create({ dataDir: building }));
     try {
       // Nothing here creates databases, so the templates for CREATE DATABASE can go.
       await db.query(
