@@ -71,15 +71,23 @@ export async function runServiceMain<S extends Service>(
     process.exitCode = 1;
     return;
   }
+  closeOnSignals(name, service, logger);
+}
+
+/**
+ * SIGTERM or SIGINT closes `service` and exits 0 (1 when it did not close cleanly); a second
+ * signal exits 1 at once: the user insists.
+ */
+export function closeOnSignals(name: string, service: Service, logger: Logger): void {
   let closing = false;
   const shutdown = (signal: string) => {
-    if (closing) return;
+    if (closing) process.exit(1);
     closing = true;
     logger.info({ signal }, `${name} shutting down`);
     service.close().then(
       () => process.exit(0),
       (error: unknown) => {
-        logger.error({ err: error }, "unclean shutdown");
+        logger.error({ err: error }, `${name} did not close cleanly`);
         process.exit(1);
       },
     );

@@ -8,6 +8,7 @@
  */
 import { parseArgs } from "node:util";
 import { CryptoKubeError } from "@cryptokube/core";
+import { closeOnSignals } from "@cryptokube/core/service-main";
 import pino from "pino";
 import type { DevnetOptions } from "./options.ts";
 import { startDevnet } from "./start-devnet.ts";
@@ -105,21 +106,7 @@ async function main(): Promise<void> {
   ];
   process.stdout.write(`${lines.join("\n")}\n`);
 
-  let stopping = false;
-  const stop = (signal: string): void => {
-    if (stopping) process.exit(1); // second signal: the user insists
-    stopping = true;
-    logger.info({ signal }, "devnet shutting down");
-    devnet.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, "devnet did not close cleanly");
-        process.exit(1);
-      },
-    );
-  };
-  process.on("SIGTERM", () => stop("SIGTERM"));
-  process.on("SIGINT", () => stop("SIGINT"));
+  closeOnSignals("devnet", devnet, logger);
 }
 
 await main();

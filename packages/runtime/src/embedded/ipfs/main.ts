@@ -6,6 +6,7 @@
  */
 import { parseArgs } from "node:util";
 import { CryptoKubeError } from "@cryptokube/core";
+import { closeOnSignals } from "@cryptokube/core/service-main";
 import pino from "pino";
 import { type IpfsNode, type IpfsNodeOptions, startIpfsNode } from "./start-ipfs-node.ts";
 
@@ -65,21 +66,7 @@ async function main(): Promise<void> {
   }
   process.stdout.write(`RPC API: ${node.apiUrl}/api/v0\nGateway: ${node.gatewayUrl}/ipfs/\n`);
 
-  let stopping = false;
-  const stop = (signal: string): void => {
-    if (stopping) process.exit(1); // second signal: the user insists
-    stopping = true;
-    logger.info({ signal }, "ipfs node shutting down");
-    node.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, "ipfs node did not close cleanly");
-        process.exit(1);
-      },
-    );
-  };
-  process.on("SIGTERM", () => stop("SIGTERM"));
-  process.on("SIGINT", () => stop("SIGINT"));
+  closeOnSignals("ipfs node", node, logger);
 }
 
 await main();
