@@ -15,6 +15,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
+import { readdir, readFile, readlink } from "node:fs/promises";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -32,7 +33,6 @@ const { values } = parseArgs({
     only: { type: "string" },
   },
 });
-
 const durationMs = Number(values.seconds) * 1000;
 const concurrency = Number(values.concurrency);
 const LOAD = fileURLToPath(new URL("./load.ts", import.meta.url));
@@ -40,7 +40,6 @@ const GATEWAY_MAIN = fileURLToPath(new URL("../../packages/gateway/src/main.ts",
 
 /** CPU time (user + system) of a child process so far, in microseconds. */
 async function childCpuMicros(child: ChildProcess): Promise<number> {
-  const { readFile } = await import("node:fs/promises");
   const stat = await readFile(`/proc/${child.pid}/stat`, "utf8");
   // Fields after the command name (which may contain spaces): utime and stime are 14th and 15th.
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
@@ -120,7 +119,6 @@ async function startGatewayProcess(
 
 /** The gateway listens on port 0; read the port from /proc (Linux) via its listening socket. */
 async function findPort(child: ChildProcess): Promise<number> {
-  const { readFile, readdir, readlink } = await import("node:fs/promises");
   const deadline = Date.now() + 10_000;
   while (Date.now() < deadline) {
     try {
