@@ -1,21 +1,29 @@
 /**
  * Cold `cryptokube up` to all-ready of the `dapp` template versus the bare EDR
  * devnet started alone (the baseline), measured in the same run; plus the peak
- * RSS of the whole stack (supervisor and every component, from /proc VmHWM).
+ * memory of the whole stack (supervisor and every component): the sum of each
+ * process's peak RSS (VmHWM, which counts the Node.js binary's shared pages once per
+ * process), and the peak of the summed PSS, sampled every 50 ms (shared pages split
+ * among the processes that map them).
+ *
+ * The baseline runs the devnet the way `up` does: from its bundle (see
+ * packages/runtime/src/local/bundle-cache.ts), built before the first run.
  *
  *   node bench/local/up.ts [--runs 5]
  */
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { bundleEntry } from "../../packages/runtime/src/local/bundle-cache.ts";
 
 const repo = join(import.meta.dirname, "..", "..");
 // What users run (`npx cryptokube`): the launcher, which turns on Node's compile cache.
 const cliMain = join(repo, "packages", "cli", "bin", "cryptokube.js");
-const devnetMain = join(repo, "packages", "runtime", "src", "embedded", "devnet", "main.ts");
+const devnetSource = join(repo, "packages", "runtime", "src", "embedded", "devnet", "main.ts");
+const devnetMain = (await bundleEntry(devnetSource)).file ?? devnetSource;
 const compileCache = join(
   process.env.XDG_CACHE_HOME || join(homedir(), ".cache"),
   "cryptokube",
@@ -108,14 +116,56 @@ function cli(dir: string, ...args: string[]): string {
   return result.stdout;
 }
 
+/** Summed PSS (MB) of the processes whose working directory is inside `dir`. */
+function stackPssMb(dir: string): number {
+  let kb = 0;
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (!readlinkSync(`/proc/${entry}/cwd`).startsWith(dir)) continue;
+      kb += Number(
+        /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${entry}/smaps_rollup`, "utf8"))?.[1],
+      );
+    } catch {
+      // Not ours to read, or it ended while we looked.
+    }
+  }
+  return kb / 1024;
+}
+
 /** The dapp template, cold: a fresh directory, `up --detach` until it returns all-ready. */
-function dappStack(): { ms: number; rssMb: number; components: number } {
+async function dappStack(): Promise<{
+  ms: number;
+  rssMb: number;
+  pssMb: number;
+  components: number;
+}> {
   const dir = mkdtempSync(join(tmpdir(), "ck-bench-dapp-"));
   try {
     cli(dir, "init", "dapp");
     const started = performance.now();
-    cli(dir, "up", "--detach");
+    const up = spawn(process.execPath, [cliMain, "up", "--detach"], {
+      cwd: dir,
+      stdio: ["ignore", "ignore", "pipe"],
+      env: { ...process.env, NO_COLOR: "1" },
+    });
+    let stderr = "";
+    up.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const exited = new Promise<number | null>((resolve) => up.once("exit", resolve));
+    let pssMb = 0;
+    let code: number | null | undefined;
+    while (code === undefined) {
+      pssMb = Math.max(pssMb, stackPssMb(dir));
+      code = await Promise.race([
+        exited,
+        new Promise<undefined>((r) => setTimeout(() => r(undefined), 50)),
+      ]);
+    }
     const ms = performance.now() - started;
+    if (code !== 0) throw new Error(`cryptokube up --detach failed:\n${stderr}`);
+    pssMb = Math.max(pssMb, stackPssMb(dir));
     const status = JSON.parse(cli(dir, "status", "--json")) as {
       supervisor?: { pid: number };
       components: { pid?: number; state: string }[];
@@ -125,7 +175,12 @@ function dappStack(): { ms: number; rssMb: number; components: number } {
     );
     const rssMb = withProcessGroups(pids).reduce((sum, pid) => sum + peakRssMb(pid), 0);
     cli(dir, "down", "--volumes");
-    return { ms, rssMb, components: status.components.filter((c) => c.state === "ready").length };
+    return {
+      ms,
+      rssMb,
+      pssMb,
+      components: status.components.filter((c) => c.state === "ready").length,
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -134,11 +189,11 @@ function dappStack(): { ms: number; rssMb: number; components: number } {
 const median = (xs: number[]): number =>
   [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 const bare: { ms: number; rssMb: number }[] = [];
-const dapp: { ms: number; rssMb: number; components: number }[] = [];
+const dapp: Awaited<ReturnType<typeof dappStack>>[] = [];
 for (let i = 0; i < runs; i++) {
   // Interleaved so drift on a noisy machine hits both sides alike.
   bare.push(await bareDevnet());
-  dapp.push(dappStack());
+  dapp.push(await dappStack());
   process.stderr.write(`run ${i + 1}/${runs}\n`);
 }
 const bareMs = median(bare.map((r) => r.ms));
@@ -149,6 +204,7 @@ process.stdout.write(
     "| --- | ---: | ---: | ---: |",
     `| cold start to ready | ${bareMs.toFixed(0)} ms | ${dappMs.toFixed(0)} ms (${dapp[0]?.components} components ready) | ${(dappMs / bareMs).toFixed(2)}× |`,
     `| peak RSS | ${median(bare.map((r) => r.rssMb)).toFixed(0)} MB | ${median(dapp.map((r) => r.rssMb)).toFixed(0)} MB (sum over processes) | ${(median(dapp.map((r) => r.rssMb)) / median(bare.map((r) => r.rssMb))).toFixed(2)}× |`,
+    `| peak PSS, whole stack (sampled) | | ${median(dapp.map((r) => r.pssMb)).toFixed(0)} MB | |`,
     "",
   ].join("\n"),
 );

@@ -17,7 +17,7 @@ const supported = major > 22 || (major === 22 && minor >= 18);
 
 if (supported) {
   enableCompileCache();
-  await import(main);
+  await import(await bundled(main));
 } else {
   const provision = join(here, "..", "..", "..", "scripts", "provision-node.sh");
   if (!existsSync(provision)) {
@@ -37,6 +37,20 @@ if (supported) {
     env: { ...process.env, PATH: `${bin}${delimiter}${process.env.PATH ?? ""}` },
   });
   process.exit(result.status ?? 1);
+}
+
+/**
+ * The CLI runs from a single-file bundle, as the stack's servers do: loading its few
+ * hundred modules one by one was most of a command's time. Built on the first run after a
+ * change; the sources run when it cannot be built.
+ */
+async function bundled(entry) {
+  try {
+    const { bundleEntry } = await import("@cryptokube/runtime/bundle-cache");
+    return (await bundleEntry(entry)).file ?? entry;
+  } catch {
+    return entry;
+  }
 }
 
 /**

@@ -1,5 +1,6 @@
 /** The supervisor with the real embedded devnet (EDR) as a component, not a fixture. */
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import type { Component } from "@cryptokube/plan/types";
 import { callJsonRpc, createSupervisor, type LogLine } from "@cryptokube/runtime";
@@ -61,6 +62,12 @@ test("real devnet: gated on chain-aware checks, restarted after kill -9 while th
   assert.ok(lines.some((line) => line.source === "eth" && line.text.startsWith("Mnemonic: ")));
 
   const ethPid = supervisor.status()[0]?.pid ?? 0;
+  // Started from its single-file bundle (bundle-cache.ts), not from the sources.
+  const argv = readFileSync(`/proc/${ethPid}/cmdline`, "utf8").split("\0");
+  assert.ok(
+    argv.some((arg) => /\/\.cache\/cryptokube\/bundles\/devnet-main-[0-9a-f]{16}\.mjs$/.test(arg)),
+    argv.join(" "),
+  );
   process.kill(ethPid, "SIGKILL");
   await waitFor(
     () => lines.some((line) => line.text === "eth exited (signal SIGKILL); restarting in 250ms"),

@@ -29,7 +29,14 @@ export interface Launch {
 }
 
 export type Executable =
-  | { available: true; file: string; argsPrefix: string[]; shellCommand?: string }
+  | {
+      available: true;
+      file: string;
+      argsPrefix: string[];
+      shellCommand?: string;
+      /** For one of our Node.js servers: its module and the Node flags before it. */
+      node?: { module: string; options: string[] };
+    }
   | { available: false; reason: string };
 
 /** Parent variables that must not leak into components (they configure Node's own IPC/test runner). */
@@ -55,10 +62,12 @@ export function resolveExecutable(
           reason: `not available yet in this version (module ${run.module} is not installed)`,
         };
       }
+      const options = run.nodeOptions ?? [];
       return {
         available: true,
         file: process.execPath,
-        argsPrefix: [...(run.nodeOptions ?? []), file],
+        argsPrefix: [...options, file],
+        node: { module: file, options },
       };
     }
     case "command":

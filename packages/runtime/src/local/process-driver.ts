@@ -6,6 +6,7 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import type { Component } from "@cryptokube/plan/types";
+import { bundleEntry } from "./bundle-cache.ts";
 import { processLauncher } from "./component-process.ts";
 import { buildLaunch, type Executable, resolveExecutable } from "./launch.ts";
 import type { ComponentLauncher, DriverContext, Resolution, TargetDriver } from "./launcher.ts";
@@ -32,11 +33,16 @@ export function createProcessDriver(ctx: DriverContext): TargetDriver {
     },
     async prepare(components, options) {
       if (options.fresh) rmSync(layout.volumesDir, { recursive: true, force: true });
+      for (const component of components) {
+        if (!executables.has(component.name)) {
+          executables.set(component.name, resolveExecutable(component, ctx.stackDir, ctx.env));
+        }
+      }
+      await runFromBundles(executables, ctx);
       const launchers = new Map<string, ComponentLauncher>();
       for (const component of components) {
-        const executable =
-          executables.get(component.name) ?? resolveExecutable(component, ctx.stackDir, ctx.env);
-        if (!executable.available) continue;
+        const executable = executables.get(component.name);
+        if (executable === undefined || !executable.available) continue;
         for (const volume of component.volumes) {
           mkdirSync(layout.volumeDir(component.name, volume.name), { recursive: true });
         }
@@ -52,6 +58,35 @@ export function createProcessDriver(ctx: DriverContext): TargetDriver {
       return launchers;
     },
   };
+}
+
+/**
+ * Our Node.js servers start from single-file bundles (see bundle-cache.ts), built in parallel
+ * when missing or stale; the sources run when a bundle cannot be had.
+ */
+async function runFromBundles(
+  executables: Map<string, Executable>,
+  ctx: DriverContext,
+): Promise<void> {
+  const modules = new Set<string>();
+  for (const executable of executables.values()) {
+    if (executable.available && executable.node !== undefined) modules.add(executable.node.module);
+  }
+  const bundles = new Map<string, string>();
+  await Promise.all(
+    [...modules].map(async (module) => {
+      const result = await bundleEntry(module);
+      if (result.file !== undefined) bundles.set(module, result.file);
+      if (result.built) ctx.event(`bundled ${module} for a faster start (again after changes)`);
+      if (result.reason !== undefined)
+        ctx.warn(`${module} runs from its sources: ${result.reason}`);
+    }),
+  );
+  for (const [name, executable] of executables) {
+    const bundle = executable.available ? bundles.get(executable.node?.module ?? "") : undefined;
+    if (!executable.available || executable.node === undefined || bundle === undefined) continue;
+    executables.set(name, { ...executable, argsPrefix: [...executable.node.options, bundle] });
+  }
 }
 
 /** Writes `settings.files` where `{{file:name}}` points on the host; returns name → path. */

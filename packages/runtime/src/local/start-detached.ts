@@ -9,6 +9,7 @@ import { closeSync, mkdirSync, openSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { CryptoKubeError } from "@cryptokube/core";
 import type { Plan } from "@cryptokube/plan/types";
+import { bundleEntry } from "./bundle-cache.ts";
 import type {
   DetachedStartOptions,
   FromSupervisor,
@@ -37,13 +38,15 @@ export interface DetachedStack {
   summary: StartSummary;
 }
 
-export function startDetached(options: StartDetachedOptions): Promise<DetachedStack> {
+export async function startDetached(options: StartDetachedOptions): Promise<DetachedStack> {
+  // Like the servers, the supervisor starts from its bundle when it can.
+  const entry = (await bundleEntry(ENTRY)).file ?? ENTRY;
   const layout = stateLayout(options.stackDir);
   mkdirSync(layout.logsDir, { recursive: true });
   const logFd = openSync(layout.logFile(SUPERVISOR_SOURCE), "a");
   const env = { ...(options.env ?? process.env) };
   delete env.NODE_TEST_CONTEXT;
-  const child = fork(ENTRY, [], {
+  const child = fork(entry, [], {
     cwd: options.stackDir,
     env,
     detached: true,

@@ -1,0 +1,102 @@
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { after, test } from "node:test";
+import { bundleEntry } from "../src/local/bundle-cache.ts";
+
+// Inside the repository, so that the fixture resolves packages from its node_modules.
+const dir = mkdtempSync(join(import.meta.dirname, "tmp-bundle-"));
+const built: string[] = [];
+after(() => {
+  rmSync(dir, { recursive: true, force: true });
+  for (const file of built) {
+    rmSync(file, { force: true });
+    rmSync(file.replace(/\.mjs$/, ".json"), { force: true });
+  }
+});
+
+writeFileSync(join(dir, "data.txt"), "beside the module\n");
+writeFileSync(
+  join(dir, "where.cjs"),
+  "module.exports = { dir: __dirname, file: __filename, obj: { __dirname: 'a property' } };\n",
+);
+writeFileSync(
+  join(dir, "main.ts"),
+  [
+    'import { readFileSync } from "node:fs";',
+    'import { join } from "node:path";',
+    'import { fileURLToPath } from "node:url";',
+    'import { parse } from "yaml";',
+    'import where from "./where.cjs";',
+    "const label: string = 'v1';",
+    "console.log(JSON.stringify({",
+    "  label,",
+    '  data: readFileSync(join(import.meta.dirname, "data.txt"), "utf8"),',
+    "  url: fileURLToPath(import.meta.url) === import.meta.filename,",
+    "  file: import.meta.filename,",
+    "  where,",
+    '  yaml: parse("a: 1"),',
+    '  resolved: import.meta.resolve("yaml").startsWith("file:"),',
+    "}));",
+    "",
+  ].join("\n"),
+);
+const entry = join(dir, "main.ts");
+const run = (file: string): unknown =>
+  JSON.parse(execFileSync(process.execPath, [file], { encoding: "utf8" }));
+
+test("a bundle runs like its sources: module locations, CommonJS __dirname, packages, import.meta.resolve", async () => {
+  const result = await bundleEntry(entry);
+  assert.ok(result.file, `no bundle: ${result.reason}`);
+  built.push(result.file);
+  assert.equal(result.built, true);
+  assert.match(
+    result.file,
+    /node_modules\/\.cache\/cryptokube\/bundles\/tmp-bundle-\w+-main-[0-9a-f]{16}\.mjs$/,
+  );
+  const fromSources = run(entry);
+  assert.deepEqual(run(result.file), fromSources);
+  assert.deepEqual(fromSources, {
+    label: "v1",
+    data: "beside the module\n",
+    url: true,
+    file: entry,
+    where: { dir, file: join(dir, "where.cjs"), obj: { __dirname: "a property" } },
+    yaml: { a: 1 },
+    resolved: true,
+  });
+});
+
+test("a fresh bundle is reused; a changed input file is bundled again", async () => {
+  const first = await bundleEntry(entry);
+  assert.equal(first.built, false, "unchanged sources: the cached bundle is used");
+  writeFileSync(
+    join(dir, "main.ts"),
+    (await import("node:fs")).readFileSync(entry, "utf8").replace("'v1'", "'v2'"),
+  );
+  // Same size, so only the modification time tells the change.
+  utimesSync(entry, new Date(), new Date(Date.now() + 2000));
+  const second = await bundleEntry(entry);
+  assert.equal(second.built, true);
+  assert.equal(second.file, first.file);
+  assert.equal((run(second.file ?? "") as { label: string }).label, "v2");
+});
+
+test("a module esbuild cannot bundle runs from its sources, with the reason", async () => {
+  const broken = join(dir, "broken.ts");
+  writeFileSync(broken, 'import { nothing } from "./no-such-file.ts";\nconsole.log(nothing);\n');
+  const result = await bundleEntry(broken);
+  assert.equal(result.file, undefined);
+  assert.equal(result.built, false);
+  assert.match(result.reason ?? "", /bundling failed: .*no-such-file/);
+});
+
+test("CRYPTOKUBE_NO_BUNDLE=1 runs the sources", async () => {
+  process.env.CRYPTOKUBE_NO_BUNDLE = "1";
+  try {
+    assert.deepEqual(await bundleEntry(entry), { file: undefined, built: false });
+  } finally {
+    delete process.env.CRYPTOKUBE_NO_BUNDLE;
+  }
+});
