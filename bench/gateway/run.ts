@@ -105,7 +105,15 @@ async function startGatewayProcess(
   };
   const child = spawn(
     process.execPath,
-    [GATEWAY_MAIN, "--config-json", JSON.stringify(config), "--log-level", "warn"],
+    [
+      // Extra Node/V8 flags for the gateway, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+      ...(process.env.BENCH_GATEWAY_NODE_FLAGS ?? "").split(" ").filter(Boolean),
+      GATEWAY_MAIN,
+      "--config-json",
+      JSON.stringify(config),
+      "--log-level",
+      "warn",
+    ],
     {
       stdio: ["ignore", "pipe", "inherit"],
     },

@@ -3,6 +3,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, test } from "node:test";
+import { fileURLToPath } from "node:url";
 import { bundleEntry } from "../src/local/bundle-cache.ts";
 
 // Inside the repository, so that the fixture resolves packages from its node_modules.
@@ -19,7 +20,8 @@ after(() => {
 writeFileSync(join(dir, "data.txt"), "beside the module\n");
 writeFileSync(
   join(dir, "where.cjs"),
-  "module.exports = { dir: __dirname, file: __filename, obj: { __dirname: 'a property' } };\n",
+  // A directive without its semicolon, as in pino's modules.
+  "'use strict'\nmodule.exports = { dir: __dirname, file: __filename, obj: { __dirname: 'a property' }, strict: this === undefined || (function () { return this === undefined; })() };\n",
 );
 writeFileSync(
   join(dir, "main.ts"),
@@ -62,7 +64,7 @@ test("a bundle runs like its sources: module locations, CommonJS __dirname, pack
     data: "beside the module\n",
     url: true,
     file: entry,
-    where: { dir, file: join(dir, "where.cjs"), obj: { __dirname: "a property" } },
+    where: { dir, file: join(dir, "where.cjs"), obj: { __dirname: "a property" }, strict: true },
     yaml: { a: 1 },
     resolved: true,
   });
@@ -98,5 +100,23 @@ test("CRYPTOKUBE_NO_BUNDLE=1 runs the sources", async () => {
     assert.deepEqual(await bundleEntry(entry), { file: undefined, built: false });
   } finally {
     delete process.env.CRYPTOKUBE_NO_BUNDLE;
+  }
+});
+
+test("every server the catalog runs, the supervisor and the CLI bundle without errors", async () => {
+  const modules = [
+    "@cryptokube/runtime/devnet/main",
+    "@cryptokube/runtime/ipfs/main",
+    "@cryptokube/gateway/main",
+    "@cryptokube/indexer/main",
+    "@cryptokube/dashboard/main",
+  ].map((specifier) => fileURLToPath(import.meta.resolve(specifier)));
+  modules.push(
+    join(import.meta.dirname, "..", "src", "local", "supervisor-main.ts"),
+    join(import.meta.dirname, "..", "..", "cli", "src", "main.ts"),
+  );
+  for (const module of modules) {
+    const result = await bundleEntry(module);
+    assert.ok(result.file, `${module}: ${result.reason}`);
   }
 });

@@ -18,8 +18,13 @@ import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSyn
 import { basename, dirname, join, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
-/** Changes whenever bundles are built differently, so that older ones are not reused. */
-const LAYOUT = "1";
+/**
+ * Part of every bundle's key: this file's own text, so that bundles built by an older
+ * version of it (other options, other plugins) are never reused.
+ */
+const BUILDER = createHash("sha256")
+  .update(readFileSync(fileURLToPath(import.meta.url)))
+  .digest("hex");
 
 /**
  * Packages that stay outside the bundles: native add-ons, and packages that read files
@@ -37,7 +42,6 @@ const EXTERNAL = [
 ];
 
 interface Manifest {
-  layout: string;
   entry: string;
   bundle: string;
   /** Absolute path → [size, mtimeMs] of every file that went into the bundle. */
@@ -59,16 +63,15 @@ export interface BundleResult {
  */
 export async function bundleEntry(entry: string): Promise<BundleResult> {
   if (process.env.CRYPTOKUBE_NO_BUNDLE === "1") return { file: undefined, built: false };
-  let cacheDir: string;
-  let esbuild: typeof import("esbuild");
+  let installed: { cacheDir: string; version: string };
   try {
-    cacheDir = bundleCacheDir();
-    esbuild = await import("esbuild");
+    installed = esbuildInstall();
   } catch (error) {
     return { file: undefined, built: false, reason: `esbuild unavailable: ${message(error)}` };
   }
+  const { cacheDir } = installed;
   const key = createHash("sha256")
-    .update(`${LAYOUT}\n${esbuild.version}\n${entry}`)
+    .update(`${BUILDER}\n${installed.version}\n${entry}`)
     .digest("hex")
     .slice(0, 16);
   const dir = basename(dirname(entry)) === "src" ? dirname(dirname(entry)) : dirname(entry);
@@ -78,6 +81,8 @@ export async function bundleEntry(entry: string): Promise<BundleResult> {
   if (fresh !== undefined) return { file: fresh, built: false };
   try {
     mkdirSync(cacheDir, { recursive: true });
+    // Loaded only to build: a fresh bundle is found without it.
+    const esbuild = await import("esbuild");
     const result = await esbuild.build({
       entryPoints: [entry],
       bundle: true,
@@ -107,7 +112,7 @@ export async function bundleEntry(entry: string): Promise<BundleResult> {
     }
     const bundle = `${name}.mjs`;
     writeAtomically(join(cacheDir, bundle), output.contents);
-    const manifest: Manifest = { layout: LAYOUT, entry, bundle, inputs };
+    const manifest: Manifest = { entry, bundle, inputs };
     writeAtomically(manifestFile, JSON.stringify(manifest));
     return { file: join(cacheDir, bundle), built: true };
   } catch (error) {
@@ -123,7 +128,6 @@ function freshBundle(manifestFile: string): string | undefined {
   } catch {
     return undefined;
   }
-  if (manifest.layout !== LAYOUT) return undefined;
   const bundle = join(dirname(manifestFile), manifest.bundle);
   if (!existsSync(bundle)) return undefined;
   for (const [file, [size, mtimeMs]] of Object.entries(manifest.inputs)) {
@@ -133,13 +137,23 @@ function freshBundle(manifestFile: string): string | undefined {
   return bundle;
 }
 
-/** `node_modules/.cache/cryptokube/bundles` of the node_modules that holds esbuild. */
-function bundleCacheDir(): string {
-  const esbuildFile = fileURLToPath(import.meta.resolve("esbuild"));
+/**
+ * esbuild's version (part of a bundle's key) and the cache directory:
+ * `node_modules/.cache/cryptokube/bundles` of the node_modules that holds esbuild.
+ */
+function esbuildInstall(): { cacheDir: string; version: string } {
+  const main = import.meta.resolve("esbuild"); // <package>/lib/main.js
+  const { version } = JSON.parse(readFileSync(new URL("../package.json", main), "utf8")) as {
+    version: string;
+  };
+  const file = fileURLToPath(main);
   const marker = `${sep}node_modules${sep}`;
-  const at = esbuildFile.lastIndexOf(marker);
-  if (at < 0) throw new Error(`esbuild is not inside a node_modules directory (${esbuildFile})`);
-  return join(esbuildFile.slice(0, at + marker.length), ".cache", "cryptokube", "bundles");
+  const at = file.lastIndexOf(marker);
+  if (at < 0) throw new Error(`esbuild is not inside a node_modules directory (${file})`);
+  return {
+    cacheDir: join(file.slice(0, at + marker.length), ".cache", "cryptokube", "bundles"),
+    version,
+  };
 }
 
 /** Written beside the target and renamed: a reader never sees half a file. */
@@ -178,14 +192,15 @@ const keepModuleLocations: import("esbuild").Plugin = {
       if (loader === "js" && isCommonJs(args.path)) {
         if (!/\b__(dirname|filename)\b/.test(source)) return { contents: source, loader };
         // esbuild wraps each CommonJS module in a function, so these declarations shadow
-        // the free names for this module only. They go after a "use strict" directive.
+        // the free names for this module only. They go after a "use strict" directive, behind
+        // a semicolon (the directive may have none), on the same line (line numbers stay).
         const declarations = `var __dirname = ${JSON.stringify(dirname(args.path))}, __filename = ${JSON.stringify(args.path)};`;
         const prologue =
           /^(?:#![^\n]*\n)?(?:\s|\/\/[^\n]*\n|\/\*[\s\S]*?\*\/)*(?:(['"])use strict\1;?)?/.exec(
             source,
           )?.[0] ?? "";
         return {
-          contents: `${prologue}${declarations}${source.slice(prologue.length)}`,
+          contents: `${prologue};${declarations}${source.slice(prologue.length)}`,
           loader,
         };
       }

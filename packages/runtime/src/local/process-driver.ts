@@ -77,7 +77,7 @@ async function runFromBundles(
     [...modules].map(async (module) => {
       const result = await bundleEntry(module);
       if (result.file !== undefined) bundles.set(module, result.file);
-      if (result.built) ctx.event(`bundled ${module} for a faster start (again after changes)`);
+      if (result.built) ctx.event(`bundled ${module} (first start after a change)`);
       if (result.reason !== undefined)
         ctx.warn(`${module} runs from its sources: ${result.reason}`);
     }),
