@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { after, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { bundleEntry } from "../src/local/bundle-cache.ts";
@@ -70,19 +70,26 @@ test("a bundle runs like its sources: module locations, CommonJS __dirname, pack
   });
 });
 
-test("a fresh bundle is reused; a changed input file is bundled again", async () => {
+test("a fresh bundle is reused; a changed input file is bundled again, older bundles of it go", async () => {
   const first = await bundleEntry(entry);
   assert.equal(first.built, false, "unchanged sources: the cached bundle is used");
+  assert.ok(first.file);
+  // What an older version of the bundler (another key) left for the same entry.
+  const older = join(dirname(first.file), "tmp-bundle-older-main-0000000000000000");
+  writeFileSync(`${older}.mjs`, "");
   writeFileSync(
-    join(dir, "main.ts"),
-    (await import("node:fs")).readFileSync(entry, "utf8").replace("'v1'", "'v2'"),
+    `${older}.json`,
+    JSON.stringify({ entry, bundle: `${basename(older)}.mjs`, inputs: {} }),
   );
+  writeFileSync(join(dir, "main.ts"), readFileSync(entry, "utf8").replace("'v1'", "'v2'"));
   // Same size, so only the modification time tells the change.
   utimesSync(entry, new Date(), new Date(Date.now() + 2000));
   const second = await bundleEntry(entry);
   assert.equal(second.built, true);
   assert.equal(second.file, first.file);
   assert.equal((run(second.file ?? "") as { label: string }).label, "v2");
+  assert.equal(existsSync(`${older}.mjs`), false);
+  assert.equal(existsSync(`${older}.json`), false);
 });
 
 test("a module esbuild cannot bundle runs from its sources, with the reason", async () => {

@@ -14,7 +14,16 @@
  * missing, the cache cannot be written or a build fails, the server runs from its sources.
  */
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { basename, dirname, join, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -83,6 +92,7 @@ export async function bundleEntry(entry: string): Promise<BundleResult> {
     mkdirSync(cacheDir, { recursive: true });
     // Loaded only to build: a fresh bundle is found without it.
     const esbuild = await import("esbuild");
+    const startedAt = Date.now();
     const result = await esbuild.build({
       entryPoints: [entry],
       bundle: true,
@@ -108,15 +118,35 @@ export async function bundleEntry(entry: string): Promise<BundleResult> {
     for (const input of Object.keys(result.metafile.inputs)) {
       const file = join(sep, input);
       const stat = statSync(file, { throwIfNoEntry: false });
-      if (stat !== undefined) inputs[file] = [stat.size, stat.mtimeMs];
+      // A file changed while esbuild read it may be in the bundle as it was before: the
+      // impossible mtime makes the next start bundle again.
+      if (stat !== undefined)
+        inputs[file] = [stat.size, stat.mtimeMs < startedAt ? stat.mtimeMs : -1];
     }
     const bundle = `${name}.mjs`;
     writeAtomically(join(cacheDir, bundle), output.contents);
     const manifest: Manifest = { entry, bundle, inputs };
     writeAtomically(manifestFile, JSON.stringify(manifest));
+    removeOlderBundles(cacheDir, entry, manifestFile);
     return { file: join(cacheDir, bundle), built: true };
   } catch (error) {
     return { file: undefined, built: false, reason: `bundling failed: ${message(error)}` };
+  }
+}
+
+/** Bundles of `entry` built by other versions of this file or of esbuild are never used again. */
+function removeOlderBundles(cacheDir: string, entry: string, current: string): void {
+  for (const name of readdirSync(cacheDir)) {
+    const file = join(cacheDir, name);
+    if (!name.endsWith(".json") || file === current) continue;
+    try {
+      const manifest = JSON.parse(readFileSync(file, "utf8")) as Manifest;
+      if (manifest.entry !== entry) continue;
+      rmSync(join(cacheDir, manifest.bundle), { force: true });
+      rmSync(file, { force: true });
+    } catch {
+      // Being written by another process, or already removed: not ours to judge.
+    }
   }
 }
 
