@@ -1,7 +1,13 @@
 import assert from "node:assert/strict";
-import { test } from "node:test";
-import type { Column } from "../src/db/database.ts";
+import { after, before, type TestContext, test } from "node:test";
+import type { Column, Database } from "../src/db/database.ts";
 import { openDatabase } from "../src/db/open-database.ts";
+import {
+  needPostgres,
+  type PostgresServer,
+  postgresAvailable,
+  startPostgresServer,
+} from "./helpers/postgres-server.ts";
 import { pgliteDataDir } from "./helpers/start-indexer.ts";
 
 const COLUMNS: readonly Column[] = [
@@ -13,9 +19,59 @@ const COLUMNS: readonly Column[] = [
   ["doc", "jsonb"],
 ];
 
-test("binary COPY on PGlite round-trips every column type the indexer writes", async (t) => {
-  const db = await openDatabase({ kind: "pglite", dataDir: await pgliteDataDir(t) });
+let postgres: PostgresServer | undefined;
+before(async () => {
+  if (postgresAvailable) postgres = await startPostgresServer();
+});
+after(() => postgres?.stop());
+
+/** A fresh database of each kind: PGlite in a temp dir, or a new database on the server. */
+async function open(t: TestContext, kind: Database["kind"]): Promise<Database | undefined> {
+  if (kind === "pglite") {
+    return openDatabase({ kind: "pglite", dataDir: await pgliteDataDir(t) });
+  }
+  if (!needPostgres(t) || postgres === undefined) return undefined;
+  const name = `bulk_${process.hrtime.bigint()}`;
+  await postgres.createDatabase(name);
+  return openDatabase({ kind: "postgres" }, postgres.envFor(name));
+}
+
+for (const kind of ["pglite", "postgres"] as const) {
+  test(`${kind}: binary COPY round-trips every column type the indexer writes`, async (t) => {
+    const db = await open(t, kind);
+    if (db === undefined) return;
+    t.after(() => db.close());
+    await roundTrip(db);
+  });
+}
+
+test("postgres: rows beyond one COPY's worth, outside a transaction, all arrive in order", async (t) => {
+  const db = await open(t, "postgres");
+  if (db === undefined) return;
   t.after(() => db.close());
+  await db.query("CREATE TABLE item (id INTEGER PRIMARY KEY, label TEXT)");
+  const rows = Array.from({ length: 9_001 }, (_, id) => ({ id, label: `row ${id}` }));
+  await db.insertRows(
+    "item",
+    [
+      ["id", "integer"],
+      ["label", "text"],
+    ],
+    rows,
+  );
+  const back = await db.query<{ n: number; sum: string; last: string }>(
+    "SELECT count(*)::int AS n, sum(id)::text AS sum, max(label) FILTER (WHERE id = 9000) AS last FROM item",
+  );
+  assert.deepEqual(back, [{ n: 9_001, sum: String((9_000 * 9_001) / 2), last: "row 9000" }]);
+  // A failing COPY (a duplicate key) rejects and leaves the connection usable.
+  await assert.rejects(
+    db.insertRows("item", [["id", "integer"]], [{ id: 1 }]),
+    (error: Error & { code?: string }) => error.code === "23505",
+  );
+  assert.deepEqual(await db.query("SELECT count(*)::int AS n FROM item"), [{ n: 9_001 }]);
+});
+
+async function roundTrip(db: Database): Promise<void> {
   await db.query(
     `CREATE TABLE sample (id INTEGER PRIMARY KEY, big BIGINT, small SMALLINT,
        amount NUMERIC(78, 0), label TEXT, doc JSONB)`,
@@ -55,7 +111,7 @@ test("binary COPY on PGlite round-trips every column type the indexer writes", a
     assert.equal(got.label, row.label ?? null);
     assert.deepEqual(got.doc, row.doc);
   }
-});
+}
 
 test("PGlite transactions: errors roll back, reads from outside wait for the commit", async (t) => {
   const db = await openDatabase({ kind: "pglite", dataDir: await pgliteDataDir(t) });

@@ -6,6 +6,7 @@ import { RETRACTED_TYPE } from "../src/subscriptions/create-deliverer.ts";
 import { recipients, startTestChain } from "./helpers/chain.ts";
 import { assertDbMatchesChain } from "./helpers/compare-with-chain.ts";
 import {
+  needPostgres,
   type PostgresServer,
   postgresAvailable,
   startPostgresServer,
@@ -32,10 +33,7 @@ const backends = ["pglite", "postgres"] as const;
 
 for (const backend of backends) {
   test(`${backend}: a reorg (snapshot, revert, different chain) leaves the database equal to the canonical chain and retracts delivered events`, async (t) => {
-    if (backend === "postgres" && postgres === undefined) {
-      t.skip("no PostgreSQL binaries in /usr/lib/postgresql/15/bin");
-      return;
-    }
+    if (backend === "postgres" && !needPostgres(t)) return;
     const chain = await startTestChain();
     t.after(() => chain.devnet.close());
     const token = await chain.deployToken();

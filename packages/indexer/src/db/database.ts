@@ -10,8 +10,7 @@ export type Column = readonly [name: string, type: string];
 export interface Sql {
   query<T extends object = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
   /**
-   * Bulk insert of rows (objects keyed by column name), the fastest way each driver has:
-   * binary COPY on PGlite, one `json_to_recordset` parameter on a server.
+   * Bulk insert of rows (objects keyed by column name): binary COPY on both drivers.
    */
   insertRows(table: string, columns: readonly Column[], rows: readonly object[]): Promise<void>;
 }

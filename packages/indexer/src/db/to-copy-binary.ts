@@ -2,13 +2,14 @@ import { CryptoKubeError } from "@cryptokube/core";
 import type { Column } from "./database.ts";
 
 /**
- * Rows in COPY's binary format: Postgres reads each field as it is instead of parsing text,
- * which in PGlite (Postgres compiled to WebAssembly) is most of what a COPY costs. Supports
+ * Rows in COPY's binary format, for PGlite and a Postgres server alike: Postgres reads each
+ * field as it is instead of parsing text, which in PGlite (Postgres compiled to WebAssembly)
+ * is most of what a COPY costs. Supports
  * the column types the indexer bulk-writes: bigint, integer, smallint, text, numeric (integers
  * only: wei amounts), jsonb. Numbers arrive as JS numbers or decimal strings.
  */
 export function toCopyBinary(columns: readonly Column[], rows: readonly object[]): Uint8Array {
-  const out = createBuffer(64 * 1024 + rows.length * columns.length * 16);
+  const out = createWriter(64 * 1024 + rows.length * columns.length * 16);
   // Header: signature, flags, header extension length.
   out.bytes(SIGNATURE);
   out.int32(0);
@@ -29,7 +30,7 @@ export function toCopyBinary(columns: readonly Column[], rows: readonly object[]
 
 const SIGNATURE = new Uint8Array([0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0]);
 
-interface Buffer {
+interface CopyWriter {
   int16(n: number): void;
   int32(n: number): void;
   bytes(b: Uint8Array): void;
@@ -40,17 +41,16 @@ interface Buffer {
   result(): Uint8Array;
 }
 
-function createBuffer(initial: number): Buffer {
-  let buf = new Uint8Array(initial);
-  let view = new DataView(buf.buffer);
+function createWriter(initial: number): CopyWriter {
+  let buf = Buffer.allocUnsafe(initial);
+  let view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   let at = 0;
-  const encoder = new TextEncoder();
   const ensure = (n: number) => {
     if (at + n <= buf.length) return;
-    const next = new Uint8Array(Math.max(buf.length * 2, at + n));
-    next.set(buf.subarray(0, at));
+    const next = Buffer.allocUnsafe(Math.max(buf.length * 2, at + n));
+    buf.copy(next, 0, 0, at);
     buf = next;
-    view = new DataView(buf.buffer);
+    view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   };
   return {
     int16(n) {
@@ -75,8 +75,8 @@ function createBuffer(initial: number): Buffer {
       const start = at;
       at += 4;
       if (prefixByte !== undefined) buf[at++] = prefixByte;
-      const { written } = encoder.encodeInto(s, buf.subarray(at));
-      at += written;
+      // Buffer#write encodes in place; TextEncoder#encodeInto needed a new view per field.
+      at += buf.write(s, at, "utf8");
       view.setInt32(start, at - start - 4);
     },
     lengthSlot() {
@@ -89,26 +89,33 @@ function createBuffer(initial: number): Buffer {
   };
 }
 
-type Encode = (out: Buffer, value: unknown, column: string) => void;
+type Encode = (out: CopyWriter, value: unknown, column: string) => void;
 
 function encoderFor(type: string): Encode {
   switch (type) {
     case "bigint":
       return (out, value, column) => {
-        const n = BigInt(integer(value, column));
         out.int32(8);
+        // Block numbers, nonces and timestamps arrive as safe integers: no BigInt needed.
+        if (Number.isSafeInteger(value)) {
+          const high = Math.floor((value as number) / 2 ** 32);
+          out.int32(high);
+          out.int32((value as number) - high * 2 ** 32);
+          return;
+        }
+        const n = BigInt(integer(value, column));
         out.int32(Number(BigInt.asIntN(64, n) >> 32n));
         out.int32(Number(BigInt.asIntN(32, n)));
       };
     case "integer":
       return (out, value, column) => {
         out.int32(4);
-        out.int32(Number(integer(value, column)));
+        out.int32(Number.isSafeInteger(value) ? (value as number) : Number(integer(value, column)));
       };
     case "smallint":
       return (out, value, column) => {
         out.int32(2);
-        out.int16(Number(integer(value, column)));
+        out.int16(Number.isSafeInteger(value) ? (value as number) : Number(integer(value, column)));
       };
     case "text":
       return (out, value) => out.text(String(value));
@@ -136,7 +143,7 @@ function integer(value: unknown, column: string): string {
 }
 
 /** numeric's binary form: base-10000 digits, most significant first, with a weight and sign. */
-function numeric(out: Buffer, decimal: string): void {
+function numeric(out: CopyWriter, decimal: string): void {
   const negative = decimal.startsWith("-");
   const digits = (negative ? decimal.slice(1) : decimal).replace(/^0+/, "");
   const groups: number[] = [];

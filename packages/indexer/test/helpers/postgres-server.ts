@@ -1,8 +1,10 @@
+import assert from "node:assert/strict";
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { chownSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { TestContext } from "node:test";
 import pg from "pg";
 import { waitFor } from "./wait-for.ts";
 
@@ -10,6 +12,8 @@ const BIN = "/usr/lib/postgresql/15/bin";
 
 export interface PostgresServer {
   port: number;
+  /** The postmaster's pid (its backends are its children). */
+  pid: number;
   /** libpq variables for a fresh database created by `createDatabase`. */
   envFor(database: string): NodeJS.ProcessEnv;
   createDatabase(name: string): Promise<void>;
@@ -17,6 +21,20 @@ export interface PostgresServer {
 }
 
 export const postgresAvailable = existsSync(join(BIN, "postgres"));
+
+const HOW_TO = `needs PostgreSQL 15 in ${BIN}: apt-get install postgresql (.ci/run installs it)`;
+
+/**
+ * Whether a test that needs the server can run: outside CI a missing server skips it; in CI
+ * (CI set) it is a failure that says how to install one.
+ */
+export function needPostgres(t: TestContext): boolean {
+  if (postgresAvailable) return true;
+  if (process.env.CI !== undefined && process.env.CI !== "" && process.env.CI !== "false")
+    assert.fail(HOW_TO);
+  t.skip(HOW_TO);
+  return false;
+}
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -113,6 +131,7 @@ export async function startPostgresServer(): Promise<PostgresServer> {
     new pg.Client({ host: "127.0.0.1", port, user: "postgres", database: "postgres" });
   return {
     port,
+    pid: running.pid ?? 0,
     envFor: (database) => ({
       PGHOST: "127.0.0.1",
       PGPORT: String(port),
