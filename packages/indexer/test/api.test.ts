@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { Writable } from "node:stream";
 import { test } from "node:test";
+import { pino } from "pino";
 import { encodeFunctionData } from "viem";
 import { startTestChain } from "./helpers/chain.ts";
 import {
@@ -229,4 +231,37 @@ test("contracts registered later (API, deploy artifacts) decode already-indexed 
   const tx = (await getJson(`${url}/api/txs/${hash}`)).body.tx;
   assert.equal(tx.decodedInput.contract, "Second");
   assert.equal(tx.logs[0].decoded.args.value, "9");
+});
+
+test("a backfill longer than one batch logs when it reaches the chain head, with its rate", async (t) => {
+  const chain = await startTestChain();
+  t.after(() => chain.devnet.close());
+  await chain.mine(30);
+  const head = await chain.head();
+  const lines: Array<Record<string, unknown>> = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString().split("\n").filter(Boolean)) lines.push(JSON.parse(line));
+      done();
+    },
+  });
+  const { indexer } = await startIndexer(
+    indexerConfig(chain.devnet.url, await pgliteDataDir(t), { tuning: { batchBlocks: 8 } }),
+    { logger: pino(sink) },
+  );
+  t.after(() => indexer.close());
+  await waitForIndexed(indexer, head);
+  const reached = await waitFor(
+    "the backfill's log line",
+    () => lines.find((line) => line.msg === "backfill reached the chain head"),
+    5_000,
+  );
+  assert.equal(reached.from, 0);
+  assert.equal(reached.to, head);
+  assert.ok(Number(reached.blocksPerSecond) > 0, JSON.stringify(reached));
+
+  // Following the head one block at a time is not a backfill: no second line.
+  await chain.mine(1);
+  await waitForIndexed(indexer, head + 1);
+  assert.equal(lines.filter((line) => line.msg === "backfill reached the chain head").length, 1);
 });

@@ -49,6 +49,7 @@ export interface Syncer {
 }
 
 const PRUNE_EVERY_COMMITS = 50;
+const PROGRESS_EVERY_MS = 10_000;
 
 /**
  * The ingest loop. Each batch of blocks commits in one transaction together with the
@@ -187,8 +188,17 @@ export function createSyncer(ctx: SyncerContext): Syncer {
     });
   }
 
-  /** Backfills `from..to` with windows fetched ahead of the writer; stops at a reorg. */
+  /**
+   * Backfills `from..to` with windows fetched ahead of the writer; stops at a reorg. A range
+   * longer than one batch is a backfill: it logs progress every PROGRESS_EVERY_MS and once
+   * more when it reaches `to`.
+   */
   async function ingestRange(from: number, to: number, signal: AbortSignal): Promise<void> {
+    const started = performance.now();
+    const backfill = to - from + 1 > tuning.batchBlocks;
+    let progressAt = started + PROGRESS_EVERY_MS;
+    const rate = () =>
+      Math.round((checkpoint.number - from + 1) / ((performance.now() - started) / 1000));
     const windows: Array<[number, number]> = [];
     for (let start = from; start <= to; start += tuning.batchBlocks) {
       windows.push([start, Math.min(to, start + tuning.batchBlocks - 1)]);
@@ -211,6 +221,24 @@ export function createSyncer(ctx: SyncerContext): Syncer {
         await reconcile(chainHead ?? to);
         return;
       }
+      if (backfill && performance.now() >= progressAt) {
+        progressAt = performance.now() + PROGRESS_EVERY_MS;
+        logger.info(
+          { indexed: checkpoint.number, target: to, blocksPerSecond: rate() },
+          "backfilling",
+        );
+      }
+    }
+    if (backfill && checkpoint.number === to) {
+      logger.info(
+        {
+          from,
+          to,
+          seconds: Math.round(performance.now() - started) / 1000,
+          blocksPerSecond: rate(),
+        },
+        "backfill reached the chain head",
+      );
     }
   }
 
