@@ -1,10 +1,27 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { after, test } from "node:test";
 import { fileURLToPath } from "node:url";
+import { createSupervisor, type ProgressEvent } from "../src/index.ts";
 import { bundleEntry } from "../src/local/bundle-cache.ts";
+import {
+  freePort,
+  HTTP_FIXTURE,
+  httpComponent,
+  makePlan,
+  teardown,
+  tempStackDir,
+} from "./fixtures/local-stack.ts";
 
 // Inside the repository, so that the fixture resolves packages from its node_modules.
 const dir = mkdtempSync(join(import.meta.dirname, "tmp-bundle-"));
@@ -71,7 +88,8 @@ test("a bundle runs like its sources: module locations, CommonJS __dirname, pack
 });
 
 test("a fresh bundle is reused; a changed input file is bundled again, older bundles of it go", async () => {
-  const first = await bundleEntry(entry);
+  const builds: string[] = [];
+  const first = await bundleEntry(entry, { onBuild: () => builds.push("first") });
   assert.equal(first.built, false, "unchanged sources: the cached bundle is used");
   assert.ok(first.file);
   // What an older version of the bundler (another key) left for the same entry.
@@ -84,8 +102,9 @@ test("a fresh bundle is reused; a changed input file is bundled again, older bun
   writeFileSync(join(dir, "main.ts"), readFileSync(entry, "utf8").replace("'v1'", "'v2'"));
   // Same size, so only the modification time tells the change.
   utimesSync(entry, new Date(), new Date(Date.now() + 2000));
-  const second = await bundleEntry(entry);
+  const second = await bundleEntry(entry, { onBuild: () => builds.push("second") });
   assert.equal(second.built, true);
+  assert.deepEqual(builds, ["second"], "told before building, and only then");
   assert.equal(second.file, first.file);
   assert.equal((run(second.file ?? "") as { label: string }).label, "v2");
   assert.equal(existsSync(`${older}.mjs`), false);
@@ -126,4 +145,33 @@ test("every server the catalog runs, the supervisor and the CLI bundle without e
     const result = await bundleEntry(module);
     assert.ok(result.file, `${module}: ${result.reason}`);
   }
+});
+
+test("the supervisor shows a component's bundling as progress, then runs it from the bundle", async (t) => {
+  // A copy of the HTTP fixture at a new path: no bundle of it exists yet.
+  const module = join(dir, "web-server.mjs");
+  copyFileSync(HTTP_FIXTURE, module);
+  const stackDir = tempStackDir(t);
+  const events: ProgressEvent[] = [];
+  const port = await freePort();
+  const supervisor = createSupervisor({
+    plan: makePlan([
+      httpComponent("web", { port, run: { type: "node", module, args: ["--port", String(port)] } }),
+    ]),
+    stackDir,
+    onLog: () => {},
+    onProgress: (event) => events.push(event),
+  });
+  teardown(t, () => supervisor.stop());
+  await supervisor.start();
+  const bundled = (await bundleEntry(module)).file;
+  assert.ok(bundled);
+  built.push(bundled);
+  assert.deepEqual(events[0], {
+    type: "preparing",
+    component: "web",
+    what: "bundling, first start after a change",
+  });
+  const pid = supervisor.status().find((record) => record.name === "web")?.pid;
+  assert.ok(readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").includes(bundled));
 });

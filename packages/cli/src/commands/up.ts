@@ -301,6 +301,10 @@ function createProgressView(ctx: CliContext, stream: OutputStream): ProgressView
       if (finished) return;
       const name = event.component;
       switch (event.type) {
+        case "preparing":
+          pending.set(name, event.what);
+          if (!tty) print(`  ${name} ${event.what}…`);
+          break;
         case "waiting":
           pending.set(name, `waiting for ${event.on.join(", ")}`);
           if (!tty) print(`  ${name} waiting for ${event.on.join(", ")}`);

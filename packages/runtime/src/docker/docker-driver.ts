@@ -153,7 +153,7 @@ export function createDockerDriver(
         const build = buildOf(component);
         const image = imageOf(component) ?? "";
         if (build !== undefined) {
-          ctx.event(`${component.name}: building image ${image}`);
+          ctx.preparing(component.name, `building image ${image}`);
           await buildImage(docker, component, build, image, ctx.stackDir, (line) =>
             ctx.event(`${component.name} build: ${line}`),
           );

@@ -66,11 +66,19 @@ export interface BundleResult {
   reason?: string;
 }
 
+export interface BundleOptions {
+  /** Called when the bundle must be built (seconds of work), before building it. */
+  onBuild?: () => void;
+}
+
 /**
  * The bundle of `entry` (an absolute path to a .ts or .js module), built when missing or
  * stale. Never throws: any problem means the sources run.
  */
-export async function bundleEntry(entry: string): Promise<BundleResult> {
+export async function bundleEntry(
+  entry: string,
+  options: BundleOptions = {},
+): Promise<BundleResult> {
   if (process.env.CRYPTOKUBE_NO_BUNDLE === "1") return { file: undefined, built: false };
   let installed: { cacheDir: string; version: string };
   try {
@@ -88,6 +96,7 @@ export async function bundleEntry(entry: string): Promise<BundleResult> {
   const manifestFile = join(cacheDir, `${name}.json`);
   const fresh = freshBundle(manifestFile);
   if (fresh !== undefined) return { file: fresh, built: false };
+  options.onBuild?.();
   try {
     mkdirSync(cacheDir, { recursive: true });
     // Loaded only to build: a fresh bundle is found without it.

@@ -45,6 +45,11 @@ export interface DriverContext {
   warn: (message: string) => void;
   /** A line of the supervisor's own log (image builds, volume creation…). */
   event: (text: string) => void;
+  /**
+   * Long work for a component before it can start (bundling it, building its image), shown
+   * as progress: `what` is a short phrase such as "bundling (first start after a change)".
+   */
+  preparing: (component: string, what: string) => void;
 }
 
 /** How one target runs components. */

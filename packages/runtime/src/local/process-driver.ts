@@ -68,16 +68,22 @@ async function runFromBundles(
   executables: Map<string, Executable>,
   ctx: DriverContext,
 ): Promise<void> {
-  const modules = new Set<string>();
-  for (const executable of executables.values()) {
-    if (executable.available && executable.node !== undefined) modules.add(executable.node.module);
+  const users = new Map<string, string[]>();
+  for (const [name, executable] of executables) {
+    if (!executable.available || executable.node === undefined) continue;
+    users.set(executable.node.module, [...(users.get(executable.node.module) ?? []), name]);
   }
   const bundles = new Map<string, string>();
   await Promise.all(
-    [...modules].map(async (module) => {
-      const result = await bundleEntry(module);
+    [...users].map(async ([module, components]) => {
+      const result = await bundleEntry(module, {
+        onBuild: () => {
+          for (const name of components)
+            ctx.preparing(name, "bundling, first start after a change");
+        },
+      });
       if (result.file !== undefined) bundles.set(module, result.file);
-      if (result.built) ctx.event(`bundled ${module} (first start after a change)`);
+      if (result.built) ctx.event(`bundled ${module}`);
       if (result.reason !== undefined)
         ctx.warn(`${module} runs from its sources: ${result.reason}`);
     }),

@@ -46,6 +46,7 @@ import { SUPERVISOR_SOURCE, stateLayout } from "./state-layout.ts";
 import { type StackWatcher, watchStackFiles } from "./watch-files.ts";
 
 export type ProgressEvent =
+  | { type: "preparing"; component: string; what: string }
   | { type: "waiting"; component: string; on: string[] }
   | { type: "starting"; component: string }
   | { type: "ready"; component: string; ms: number }
@@ -391,6 +392,10 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       env: parentEnv,
       warn,
       event: (text) => event(text),
+      preparing: (component, what) => {
+        event(`${component}: ${what}`);
+        progress({ type: "preparing", component, what });
+      },
     };
     const driver = await (options.createDriver ?? defaultDriver)(driverContext);
     const resolutions: Map<string, Resolution> = await driver.resolve(
