@@ -11,6 +11,8 @@
  * Also the CPU time the devnet and the gateway spent per answered request during the throughput
  * runs: on a machine with few cores every process shares the same CPUs, so the gateway's
  * throughput ratio is bounded by what its own hop costs next to the devnet's and the client's.
+ * Last, the floor: a bare node:http server answering a constant (bare-server.ts) under the
+ * same load, whose CPU per request is what Node's HTTP stack alone costs here.
  * Prints a markdown table.
  */
 import { type ChildProcess, spawn } from "node:child_process";
@@ -37,6 +39,7 @@ const durationMs = Number(values.seconds) * 1000;
 const concurrency = Number(values.concurrency);
 const LOAD = fileURLToPath(new URL("./load.ts", import.meta.url));
 const GATEWAY_MAIN = fileURLToPath(new URL("../../packages/gateway/src/main.ts", import.meta.url));
+const BARE_SERVER = fileURLToPath(new URL("./bare-server.ts", import.meta.url));
 
 /** CPU time (user + system) of a child process so far, in microseconds. */
 async function childCpuMicros(child: ChildProcess): Promise<number> {
@@ -209,6 +212,7 @@ const scenarios = [
 ];
 
 const rows: string[] = [];
+let floor = "";
 try {
   for (const scenario of scenarios.filter((s) => s.name.includes(values.only ?? ""))) {
     const direct = devnet.url;
@@ -239,6 +243,22 @@ try {
     );
     process.stderr.write(`done: ${scenario.name}\n`);
   }
+  const bare = spawn(process.execPath, [BARE_SERVER], { stdio: ["ignore", "pipe", "inherit"] });
+  try {
+    const [port] = (await once(createInterface({ input: bare.stdout! }), "line")) as [string];
+    const load = await runLoadWithCpu(
+      {
+        url: `http://127.0.0.1:${port}`,
+        template: scenarios[0]!.template,
+        concurrency,
+        durationMs,
+      },
+      bare,
+    );
+    floor = `Floor: a bare node:http server answering a constant: ${load.rps.toFixed(0)} req/s, ${load.gatewayCpuUs.toFixed(0)} µs of CPU per request.`;
+  } finally {
+    bare.kill("SIGTERM");
+  }
 } finally {
   uncachedGateway.child.kill("SIGTERM");
   cachedGateway.child.kill("SIGTERM");
@@ -252,6 +272,8 @@ process.stdout.write(
     "| method | direct req/s | gateway req/s | ratio | direct p50 / p99 ms | gateway p50 / p99 ms | added p50 ms | added p99 ms | CPU µs/req: devnet direct / devnet via gateway / gateway |",
     "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ...rows,
+    "",
+    floor,
     "",
   ].join("\n"),
 );
