@@ -33,6 +33,10 @@ const { values } = parseArgs({
     concurrency: { type: "string", default: "8" },
     /** Only the scenarios whose name contains this text. */
     only: { type: "string" },
+    /** How the gateway calls the devnet: "ws" (its WebSocket) or "http". */
+    calls: { type: "string", default: "ws" },
+    /** Calls coalesced into one batch upstream (the gateway's `batchSize`). */
+    batch: { type: "string", default: "16" },
   },
 });
 const durationMs = Number(values.seconds) * 1000;
@@ -102,7 +106,15 @@ async function startGatewayProcess(
         name: "eth",
         type: "ethereum",
         chainId: 31337,
-        upstreams: [{ name: "devnet", http: upstream }],
+        upstreams: [
+          {
+            name: "devnet",
+            http: upstream,
+            ws: upstream.replace(/^http/, "ws"),
+            calls: values.calls,
+            batchSize: Number(values.batch),
+          },
+        ],
       },
     ],
   };

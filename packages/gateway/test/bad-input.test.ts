@@ -167,7 +167,11 @@ test("stalled clients and hung upstreams never hang a connection", {
   });
   const port = (silent.address() as { port: number }).port;
   const devnets = await startDevnets(t, 1);
-  const fakeDevnet = { ...devnets[0]!, url: `http://127.0.0.1:${port}` };
+  const fakeDevnet = {
+    ...devnets[0]!,
+    url: `http://127.0.0.1:${port}`,
+    wsUrl: `ws://127.0.0.1:${port}`,
+  };
   const { rpcUrl, url } = await startGateway(t, [fakeDevnet], {
     limits: { upstreamTimeoutMs: 300, probeTimeoutMs: 200, clientTimeoutMs: 500 },
   });

@@ -141,49 +141,49 @@ async function startKillableProxy(target: string): Promise<{ url: string; kill()
   };
 }
 
-test("an upstream dying abruptly mid-request: reads fail over to another upstream", async (t) => {
-  const devnets = await startDevnets(t, 2);
-  await mineInLockstep(devnets, 3);
-  const proxy = await startKillableProxy(devnets[0]!.url);
-  t.after(() => proxy.kill());
-  // Slow probes: the request path, not the prober, has to notice the death.
-  const { gateway, rpcUrl } = await startGateway(
-    t,
-    [{ ...devnets[0]!, url: proxy.url }, devnets[1]!],
-    {
-      limits: { probeIntervalMs: 500 },
-    },
-  );
-  let stop = false;
-  const failures: string[] = [];
-  let ok = 0;
-  const workers = Array.from({ length: 6 }, async (_, w) => {
-    for (let i = w; !stop; i++) {
-      const reply = await rpc(rpcUrl, "eth_getBalance", [
-        `0x${(i + 1).toString(16).padStart(40, "0")}`,
-        "latest",
-      ]);
-      if (reply.error !== undefined) failures.push(JSON.stringify(reply.error));
-      else ok++;
-    }
+for (const calls of ["ws", "http"] as const) {
+  test(`an upstream dying abruptly mid-request (calls over ${calls}): reads fail over to another upstream`, async (t) => {
+    const devnets = await startDevnets(t, 2);
+    await mineInLockstep(devnets, 3);
+    const proxy = await startKillableProxy(devnets[0]!.url);
+    t.after(() => proxy.kill());
+    // Slow probes: the request path, not the prober, has to notice the death.
+    const { gateway, rpcUrl } = await startGateway(
+      t,
+      [{ ...devnets[0]!, url: proxy.url, wsUrl: proxy.url.replace(/^http/, "ws") }, devnets[1]!],
+      { limits: { probeIntervalMs: 500 }, calls },
+    );
+    let stop = false;
+    const failures: string[] = [];
+    let ok = 0;
+    const workers = Array.from({ length: 6 }, async (_, w) => {
+      for (let i = w; !stop; i++) {
+        const reply = await rpc(rpcUrl, "eth_getBalance", [
+          `0x${(i + 1).toString(16).padStart(40, "0")}`,
+          "latest",
+        ]);
+        if (reply.error !== undefined) failures.push(JSON.stringify(reply.error));
+        else ok++;
+      }
+    });
+    await new Promise((r) => setTimeout(r, 200));
+    proxy.kill();
+    await new Promise((r) => setTimeout(r, 300));
+    stop = true;
+    await Promise.all(workers);
+    const transportErrors = metricValue(
+      await gateway.metricsText(),
+      "cryptokube_gateway_upstream_requests_total",
+      {
+        upstream: "node0",
+        outcome: "transport_error",
+      },
+    );
+    t.diagnostic(
+      `${ok} reads; ${transportErrors} transport errors on the dead upstream were retried elsewhere`,
+    );
+    assert.ok(transportErrors >= 1, "the dead upstream was hit by requests, not only by probes");
+    assert.deepEqual(failures, []);
+    assert.notEqual(gateway.health().chains.eth?.upstreams[0]?.status, "healthy");
   });
-  await new Promise((r) => setTimeout(r, 200));
-  proxy.kill();
-  await new Promise((r) => setTimeout(r, 300));
-  stop = true;
-  await Promise.all(workers);
-  const transportErrors = metricValue(
-    await gateway.metricsText(),
-    "cryptokube_gateway_upstream_requests_total",
-    {
-      upstream: "node0",
-      outcome: "transport_error",
-    },
-  );
-  t.diagnostic(
-    `${ok} reads; ${transportErrors} transport errors on the dead upstream were retried elsewhere`,
-  );
-  assert.ok(transportErrors >= 1, "the dead upstream was hit by requests, not only by probes");
-  assert.deepEqual(failures, []);
-  assert.notEqual(gateway.health().chains.eth?.upstreams[0]?.status, "healthy");
-});
+}

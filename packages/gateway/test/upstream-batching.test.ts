@@ -16,7 +16,7 @@ function distinctReads(): [string, unknown[]][] {
   );
 }
 
-test("concurrent client calls reach the upstream as JSON-RPC batches; each client gets its own answer", async (t) => {
+test("over HTTP, concurrent client calls reach the upstream as JSON-RPC batches; each client gets its own answer", async (t) => {
   const [devnet] = await startDevnets(t, 1);
   // Distinct balances, so a mixed-up answer would show.
   for (let i = 1; i <= 24; i += 2) {
@@ -27,6 +27,7 @@ test("concurrent client calls reach the upstream as JSON-RPC batches; each clien
   }
   const { gateway, rpcUrl } = await startGateway(t, [devnet!], {
     cache: { maxBytes: 0, finalityDepth: 2 },
+    calls: "http",
   });
   const reads = distinctReads();
   const answers = await Promise.all(reads.map(([method, params]) => rpc(rpcUrl, method, params)));
@@ -74,6 +75,7 @@ test("an upstream that refuses batches gets every call on its own, and nothing f
   const proxyUrl = `http://127.0.0.1:${(batchRefusingProxy.address() as AddressInfo).port}`;
   const { rpcUrl } = await startGateway(t, [{ ...devnet!, url: proxyUrl }], {
     cache: { maxBytes: 0, finalityDepth: 2 },
+    calls: "http",
   });
 
   const round = () =>

@@ -35,6 +35,11 @@ const upstreamSchema = z.strictObject({
   name: z.string().min(1),
   http: httpUrl,
   ws: wsUrl.optional(),
+  /**
+   * How calls reach the upstream: over its WebSocket (one persistent connection; the default
+   * when `ws` is given, except eth_getLogs, debug_* and trace_*, which use HTTP) or all over HTTP.
+   */
+  calls: z.enum(["ws", "http"]).optional(),
   /** Concurrent calls coalesced into one JSON-RPC batch upstream; 1 turns coalescing off. */
   batchSize: z.number().int().min(1).max(1000).default(16),
 });

@@ -3,8 +3,9 @@ import type { ChainAdapter, UpstreamCall } from "../chains/chain-adapter.ts";
 import type { UpstreamConfig } from "../config/schema.ts";
 import type { GatewayMetrics } from "../metrics/create-metrics.ts";
 import { createConsistentHead } from "../routing/consistent-head.ts";
+import { createTransport } from "./create-transport.ts";
 import { evaluateHealth } from "./evaluate-health.ts";
-import { createHttpTransport, type UpstreamReply } from "./http-transport.ts";
+import type { UpstreamReply } from "./http-transport.ts";
 import { createProbeLoop } from "./probe-loop.ts";
 import { UpstreamRpcError } from "./upstream-rpc-error.ts";
 import {
@@ -74,10 +75,7 @@ export function createUpstreamPool(options: UpstreamPoolOptions): UpstreamPool {
   const upstreams = options.upstreams.map((config) =>
     createUpstreamState(
       config.name,
-      createHttpTransport({
-        name: config.name,
-        url: config.http,
-        batchSize: config.batchSize,
+      createTransport(config, {
         onExchange: (calls) =>
           metrics.upstreamBatchSize.observe({ chain, upstream: config.name }, calls),
         onBatchesRefused: () =>

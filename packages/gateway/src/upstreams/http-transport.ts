@@ -48,9 +48,10 @@ export interface HttpTransportOptions {
 
 /**
  * Methods whose cost is unbounded stay out of batches, so one slow call does not hold the
- * answers of cheap calls queued next to it (nodes answer a batch as a whole).
+ * answers of cheap calls queued next to it (nodes answer a batch as a whole); for the same
+ * reason they stay off a shared WebSocket.
  */
-function batchable(method: string): boolean {
+export function batchable(method: string): boolean {
   return method !== "eth_getLogs" && !method.startsWith("debug_") && !method.startsWith("trace_");
 }
 
@@ -230,7 +231,8 @@ function parseJson(text: string): unknown {
   }
 }
 
-function decodeReply(value: unknown): UpstreamReply | undefined {
+/** A JSON-RPC answer object as a reply; undefined for anything else. */
+export function decodeReply(value: unknown): UpstreamReply | undefined {
   if (typeof value !== "object" || value === null) return undefined;
   const record = value as Record<string, unknown>;
   const error = record.error;

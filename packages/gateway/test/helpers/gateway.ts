@@ -5,6 +5,8 @@ import { createGateway, type Gateway, type GatewayConfigInput } from "../../src/
 export type GatewayOverrides = Partial<Omit<GatewayConfigInput, "chains">> & {
   chainId?: number;
   upstreamNames?: string[];
+  /** How the gateway calls the devnets (default: the gateway's, WebSocket). */
+  calls?: "ws" | "http";
 };
 
 /** A gateway on a random loopback port in front of the given devnets as chain "eth". */
@@ -13,7 +15,7 @@ export async function startGateway(
   devnets: readonly Devnet[],
   overrides: GatewayOverrides = {},
 ): Promise<{ gateway: Gateway; url: string; rpcUrl: string }> {
-  const { chainId, upstreamNames, ...rest } = overrides;
+  const { chainId, upstreamNames, calls, ...rest } = overrides;
   const config: GatewayConfigInput = {
     host: "127.0.0.1",
     port: 0,
@@ -29,6 +31,7 @@ export async function startGateway(
           name: upstreamNames?.[i] ?? `node${i}`,
           http: d.url,
           ws: d.wsUrl,
+          ...(calls === undefined ? {} : { calls }),
         })),
       },
     ],
