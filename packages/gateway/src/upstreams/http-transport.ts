@@ -28,6 +28,37 @@ export class UpstreamTransportError extends CryptoKubeError {
   }
 }
 
+export type Settle = (outcome: UpstreamReply | UpstreamTransportError) => void;
+
+/**
+ * The reply to one call. `start` gets the function that settles it (the first outcome wins);
+ * without an outcome within `timeoutMs` the call fails as a transport error, after
+ * `onTimeout` has let the transport forget it.
+ */
+export function awaitReply(
+  upstream: string,
+  method: string,
+  timeoutMs: number,
+  start: (settle: Settle) => void,
+  onTimeout?: () => void,
+): Promise<UpstreamReply> {
+  return new Promise<UpstreamReply>((resolve, reject) => {
+    let settled = false;
+    const settle: Settle = (outcome) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (outcome instanceof UpstreamTransportError) reject(outcome);
+      else resolve(outcome);
+    };
+    const timer = setTimeout(() => {
+      onTimeout?.();
+      settle(new UpstreamTransportError(upstream, `no answer within ${timeoutMs} ms to ${method}`));
+    }, timeoutMs);
+    start(settle);
+  });
+}
+
 export interface HttpTransportOptions {
   /** Upstream name, used in error messages instead of the URL. */
   name: string;
@@ -60,7 +91,7 @@ interface QueuedCall {
   body: string;
   method: string;
   timeoutMs: number;
-  settle(outcome: UpstreamReply | UpstreamTransportError): void;
+  settle: Settle;
 }
 
 /** JSON-RPC over HTTP(S) with a keep-alive connection pool per upstream. */
@@ -192,18 +223,7 @@ export function createHttpTransport(options: HttpTransportOptions): UpstreamTran
   function call(method: string, params: unknown, timeoutMs: number): Promise<UpstreamReply> {
     const id = ++nextId;
     const body = JSON.stringify({ jsonrpc: "2.0", id, method, params: params ?? [] });
-    return new Promise<UpstreamReply>((resolve, reject) => {
-      let settled = false;
-      const timer = setTimeout(() => {
-        settle(failure(`no answer within ${timeoutMs} ms to ${method}`));
-      }, timeoutMs);
-      const settle = (outcome: UpstreamReply | UpstreamTransportError) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        if (outcome instanceof UpstreamTransportError) reject(outcome);
-        else resolve(outcome);
-      };
+    return awaitReply(options.name, method, timeoutMs, (settle) => {
       const queued: QueuedCall = { id, body, method, timeoutMs, settle };
       if (batchSize <= 1 || !batchable(method)) {
         void sendAlone(queued);

@@ -1,6 +1,8 @@
 import { WebSocket } from "ws";
 import {
+  awaitReply,
   decodeReply,
+  type Settle,
   type UpstreamReply,
   type UpstreamTransport,
   UpstreamTransportError,
@@ -20,7 +22,7 @@ export interface WsTransportOptions {
 
 interface PendingCall {
   method: string;
-  settle(outcome: UpstreamReply | UpstreamTransportError): void;
+  settle: Settle;
 }
 
 /**
@@ -35,10 +37,9 @@ interface PendingCall {
  */
 export function createWsTransport(options: WsTransportOptions): UpstreamTransport {
   const reconnectDelayMs = options.reconnectDelayMs ?? 500;
-  const pending = new Map<number, PendingCall>();
   let nextId = 0;
-  let socket: WebSocket | undefined;
-  let opened: Promise<WebSocket> | undefined;
+  /** The newest connection, open or opening; an older one closing fails only its own calls. */
+  let current: Connection | undefined;
   let failedUntil = 0;
   let lastFailure = "";
   let closed = false;
@@ -46,13 +47,7 @@ export function createWsTransport(options: WsTransportOptions): UpstreamTranspor
   const failure = (reason: string, cause?: unknown) =>
     new UpstreamTransportError(options.name, reason, cause);
 
-  function failAll(reason: string): void {
-    const error = failure(reason);
-    for (const call of pending.values()) call.settle(error);
-    pending.clear();
-  }
-
-  function onMessage(data: WebSocket.RawData): void {
+  function onMessage(pending: Connection["pending"], data: WebSocket.RawData): void {
     let value: unknown;
     try {
       value = JSON.parse(data.toString());
@@ -69,36 +64,38 @@ export function createWsTransport(options: WsTransportOptions): UpstreamTranspor
     }
   }
 
-  function connect(): Promise<WebSocket> {
-    if (socket?.readyState === WebSocket.OPEN) return Promise.resolve(socket);
-    if (opened !== undefined) return opened;
+  function connect(): Promise<Connection> {
+    const state = current?.ws.readyState;
+    if (current !== undefined && (state === WebSocket.OPEN || state === WebSocket.CONNECTING)) {
+      return current.opened;
+    }
     if (Date.now() < failedUntil) return Promise.reject(failure(lastFailure));
-    const attempt = new WebSocket(options.url, {
+    const ws = new WebSocket(options.url, {
       perMessageDeflate: false,
       handshakeTimeout: options.connectTimeoutMs ?? 5_000,
     });
-    opened = new Promise<WebSocket>((resolve, reject) => {
-      attempt.once("open", () => {
-        socket = attempt;
-        opened = undefined;
-        resolve(attempt);
+    const pending: Connection["pending"] = new Map();
+    let reason = "";
+    const opened = new Promise<Connection>((resolve, reject) => {
+      ws.once("open", () => resolve(connection));
+      ws.on("message", (data) => onMessage(pending, data));
+      ws.on("error", (error: NodeJS.ErrnoException) => {
+        reason = error.code ?? error.message;
+        if (ws.readyState === WebSocket.OPEN) return; // the close that follows fails its calls
+        lastFailure = reason;
+        failedUntil = Date.now() + reconnectDelayMs;
+        reject(failure(reason, error));
       });
-      attempt.on("message", onMessage);
-      attempt.on("error", (error: NodeJS.ErrnoException) => {
-        lastFailure = error.code ?? error.message;
-        if (socket !== attempt) {
-          opened = undefined;
-          failedUntil = Date.now() + reconnectDelayMs;
-          reject(failure(lastFailure, error));
-        }
-      });
-      attempt.once("close", (code) => {
-        if (socket === attempt) socket = undefined;
-        failAll(`connection closed (${lastFailure || `code ${code}`})`);
-        lastFailure = "";
+      ws.once("close", (code) => {
+        const error = failure(`connection closed (${reason || `code ${code}`})`);
+        reject(error);
+        for (const call of pending.values()) call.settle(error);
+        pending.clear();
       });
     });
     opened.catch(() => {});
+    const connection: Connection = { ws, pending, opened };
+    current = connection;
     return opened;
   }
 
@@ -106,44 +103,45 @@ export function createWsTransport(options: WsTransportOptions): UpstreamTranspor
     if (closed) return Promise.reject(failure("transport closed"));
     const id = ++nextId;
     const body = JSON.stringify({ jsonrpc: "2.0", id, method, params: params ?? [] });
-    return new Promise<UpstreamReply>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        pending.delete(id);
-        settle(failure(`no answer within ${timeoutMs} ms to ${method}`));
-      }, timeoutMs);
-      let settled = false;
-      const settle = (outcome: UpstreamReply | UpstreamTransportError) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        if (outcome instanceof UpstreamTransportError) reject(outcome);
-        else resolve(outcome);
-      };
-      pending.set(id, { method, settle });
-      // Each call is its own frame: frames cost little, and batches would make cheap calls
-      // wait for the slowest of them (and some nodes refuse batches).
-      const send = (open: WebSocket) => {
-        if (!pending.has(id)) return; // timed out while connecting
-        options.onExchange?.(1);
-        // A failed write closes the socket, and the close fails every pending call.
-        open.send(body);
-      };
-      if (socket?.readyState === WebSocket.OPEN) send(socket);
-      else {
-        connect().then(send, (error: UpstreamTransportError) => {
-          pending.delete(id);
-          settle(error);
-        });
-      }
-    });
+    let sentOn: Connection | undefined;
+    let timedOut = false;
+    return awaitReply(
+      options.name,
+      method,
+      timeoutMs,
+      (settle) => {
+        // Each call is its own frame: frames cost little, and batches would make cheap calls
+        // wait for the slowest of them (and some nodes refuse batches).
+        const send = (connection: Connection) => {
+          if (timedOut) return;
+          sentOn = connection;
+          connection.pending.set(id, { method, settle });
+          options.onExchange?.(1);
+          // A failed write closes the socket, and the close fails the calls sent on it.
+          connection.ws.send(body);
+        };
+        if (current?.ws.readyState === WebSocket.OPEN) send(current);
+        else connect().then(send, settle);
+      },
+      () => {
+        timedOut = true;
+        sentOn?.pending.delete(id);
+      },
+    );
   }
 
   return {
     call,
     close() {
       closed = true;
-      socket?.terminate();
-      failAll("transport closed");
+      current?.ws.terminate();
     },
   };
+}
+
+interface Connection {
+  ws: WebSocket;
+  /** Calls sent on this connection, by id, until answered. */
+  pending: Map<number, PendingCall>;
+  opened: Promise<Connection>;
 }
