@@ -4,6 +4,10 @@
  * (the devnet runs in this orchestrating process, which stays idle during measurements).
  *
  *   node bench/gateway/run.ts [--seconds 2] [--concurrency 8] [--only TEXT]
+ *                             [--calls ws|http] [--batch 16]
+ *
+ * `--calls` is how the gateway reaches the devnet (its WebSocket, the default when a node has
+ * one, or HTTP); `--batch` the gateway's upstream batch size for calls over HTTP.
  *
  * Per method: throughput at `concurrency` (closed loop) and latency at concurrency 1.
  * "uncached" runs go through a gateway with the cache disabled and request parameters varied
