@@ -346,8 +346,9 @@ function executionRun(
       host,
       "--ws.port",
       String(portOf(ctx, "ws")),
+      // The same API as over HTTP: the gateway sends most calls over the WebSocket.
       "--ws.api",
-      "eth,net,web3",
+      "eth,net,web3,txpool",
       "--ws.origins",
       "*",
       "--metrics",
@@ -408,8 +409,9 @@ function executionRun(
     host,
     "--ws.port",
     String(portOf(ctx, "ws")),
+    // The same API as over HTTP: the gateway sends most calls over the WebSocket.
     "--ws.api",
-    "eth,net,web3",
+    "eth,net,web3,txpool",
     "--ws.origins",
     "*",
     "--metrics",
