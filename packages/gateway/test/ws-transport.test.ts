@@ -10,7 +10,7 @@ import { type TestContext, test } from "node:test";
 import { type WebSocket, WebSocketServer } from "ws";
 import { parseGatewayConfig } from "../src/config/parse-config.ts";
 import { createTransport } from "../src/upstreams/create-transport.ts";
-import { UpstreamTransportError } from "../src/upstreams/http-transport.ts";
+import { UpstreamTransportError } from "../src/upstreams/upstream-transport.ts";
 import { createWsTransport } from "../src/upstreams/ws-transport.ts";
 
 interface Call {

@@ -1,5 +1,6 @@
 import type { UpstreamConfig } from "../config/schema.ts";
-import { batchable, createHttpTransport, type UpstreamTransport } from "./http-transport.ts";
+import { createHttpTransport } from "./http-transport.ts";
+import { batchable, type UpstreamTransport } from "./upstream-transport.ts";
 import { createWsTransport } from "./ws-transport.ts";
 
 export interface TransportHooks {

@@ -5,7 +5,6 @@ import type { GatewayMetrics } from "../metrics/create-metrics.ts";
 import { createConsistentHead } from "../routing/consistent-head.ts";
 import { createTransport } from "./create-transport.ts";
 import { evaluateHealth } from "./evaluate-health.ts";
-import type { UpstreamReply } from "./http-transport.ts";
 import { createProbeLoop } from "./probe-loop.ts";
 import { UpstreamRpcError } from "./upstream-rpc-error.ts";
 import {
@@ -16,6 +15,7 @@ import {
   type UpstreamState,
   type UpstreamStatus,
 } from "./upstream-state.ts";
+import type { UpstreamReply } from "./upstream-transport.ts";
 
 export interface UpstreamPoolOptions {
   chain: string;

@@ -1,63 +1,14 @@
 import http from "node:http";
 import https from "node:https";
-import { CryptoKubeError } from "@cryptokube/core";
-import type { JsonRpcErrorObject } from "../rpc/types.ts";
-
-/** What an upstream answered: a result or a JSON-RPC error object. */
-export type UpstreamReply = { result: unknown } | { error: JsonRpcErrorObject };
-
-export interface UpstreamTransport {
-  /** Resolves with the upstream's reply; rejects with UpstreamTransportError when none came. */
-  call(method: string, params: unknown, timeoutMs: number): Promise<UpstreamReply>;
-  close(): void;
-}
-
-/**
- * The upstream could not be reached or answered something that is not JSON-RPC. Always
- * retryable on another upstream. The message names the upstream, never its URL (URLs of hosted
- * providers often embed an API key).
- */
-export class UpstreamTransportError extends CryptoKubeError {
-  override name = "UpstreamTransportError";
-  constructor(upstream: string, reason: string, cause?: unknown) {
-    super(`upstream "${upstream}" failed: ${reason}`, {
-      code: "GATEWAY_UPSTREAM_UNREACHABLE",
-      retryable: true,
-      cause,
-    });
-  }
-}
-
-export type Settle = (outcome: UpstreamReply | UpstreamTransportError) => void;
-
-/**
- * The reply to one call. `start` gets the function that settles it (the first outcome wins);
- * without an outcome within `timeoutMs` the call fails as a transport error, after
- * `onTimeout` has let the transport forget it.
- */
-export function awaitReply(
-  upstream: string,
-  method: string,
-  timeoutMs: number,
-  start: (settle: Settle) => void,
-  onTimeout?: () => void,
-): Promise<UpstreamReply> {
-  return new Promise<UpstreamReply>((resolve, reject) => {
-    let settled = false;
-    const settle: Settle = (outcome) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      if (outcome instanceof UpstreamTransportError) reject(outcome);
-      else resolve(outcome);
-    };
-    const timer = setTimeout(() => {
-      onTimeout?.();
-      settle(new UpstreamTransportError(upstream, `no answer within ${timeoutMs} ms to ${method}`));
-    }, timeoutMs);
-    start(settle);
-  });
-}
+import {
+  awaitReply,
+  batchable,
+  decodeReply,
+  type Settle,
+  type UpstreamReply,
+  type UpstreamTransport,
+  UpstreamTransportError,
+} from "./upstream-transport.ts";
 
 export interface HttpTransportOptions {
   /** Upstream name, used in error messages instead of the URL. */
@@ -75,15 +26,6 @@ export interface HttpTransportOptions {
   onExchange?(calls: number): void;
   /** Called once when the upstream refused a batch and the transport stopped batching. */
   onBatchesRefused?(): void;
-}
-
-/**
- * Methods whose cost is unbounded stay out of batches, so one slow call does not hold the
- * answers of cheap calls queued next to it (nodes answer a batch as a whole); for the same
- * reason they stay off a shared WebSocket.
- */
-export function batchable(method: string): boolean {
-  return method !== "eth_getLogs" && !method.startsWith("debug_") && !method.startsWith("trace_");
 }
 
 interface QueuedCall {
@@ -249,21 +191,4 @@ function parseJson(text: string): unknown {
   } catch {
     return undefined;
   }
-}
-
-/** A JSON-RPC answer object as a reply; undefined for anything else. */
-export function decodeReply(value: unknown): UpstreamReply | undefined {
-  if (typeof value !== "object" || value === null) return undefined;
-  const record = value as Record<string, unknown>;
-  const error = record.error;
-  if (typeof error === "object" && error !== null) {
-    const e = error as Record<string, unknown>;
-    const code = typeof e.code === "number" ? e.code : -32603;
-    const message = typeof e.message === "string" ? e.message : "upstream error";
-    return e.data === undefined
-      ? { error: { code, message } }
-      : { error: { code, message, data: e.data } };
-  }
-  if ("result" in record) return { result: record.result };
-  return undefined;
 }

@@ -1,4 +1,4 @@
-import type { UpstreamTransport } from "./http-transport.ts";
+import type { UpstreamTransport } from "./upstream-transport.ts";
 
 /**
  * Why an upstream is in or out of rotation:

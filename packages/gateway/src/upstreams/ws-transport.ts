@@ -6,7 +6,7 @@ import {
   type UpstreamReply,
   type UpstreamTransport,
   UpstreamTransportError,
-} from "./http-transport.ts";
+} from "./upstream-transport.ts";
 
 export interface WsTransportOptions {
   /** Upstream name, used in error messages instead of the URL. */

@@ -4,9 +4,9 @@ import type { Column } from "./database.ts";
 /**
  * Rows in COPY's binary format, for PGlite and a Postgres server alike: Postgres reads each
  * field as it is instead of parsing text, which in PGlite (Postgres compiled to WebAssembly)
- * is most of what a COPY costs. Supports
- * the column types the indexer bulk-writes: bigint, integer, smallint, text, numeric (integers
- * only: wei amounts), jsonb. Numbers arrive as JS numbers or decimal strings.
+ * is most of what a COPY costs. Supports the column types the indexer bulk-writes: bigint,
+ * integer, smallint, text, numeric (integers only: wei amounts), jsonb. Numbers arrive as JS
+ * numbers or decimal strings.
  */
 export function toCopyBinary(columns: readonly Column[], rows: readonly object[]): Uint8Array {
   const out = createWriter(64 * 1024 + rows.length * columns.length * 16);

@@ -47,7 +47,7 @@ export interface DriverContext {
   event: (text: string) => void;
   /**
    * Long work for a component before it can start (bundling it, building its image), shown
-   * as progress: `what` is a short phrase such as "bundling (first start after a change)".
+   * as progress: `what` is a short phrase such as "building image x".
    */
   preparing: (component: string, what: string) => void;
 }
