@@ -115,14 +115,24 @@ test("stopping one upstream under read load fails no client request; it rejoins 
   );
 });
 
-/** A loopback TCP proxy whose death is abrupt: in-flight requests see a reset, new ones a refusal. */
-async function startKillableProxy(target: string): Promise<{ url: string; kill(): void }> {
+/**
+ * A loopback TCP proxy whose death is abrupt: in-flight requests see a reset, new ones a refusal.
+ * `hold()` stops passing what the gateway sends on to the node, so requests sent from then on stay
+ * unanswered until the kill: the test can make sure some are in flight when it comes.
+ */
+async function startKillableProxy(
+  target: string,
+): Promise<{ url: string; hold(): void; kill(): void }> {
   const { port: targetPort } = new URL(target);
   const sockets = new Set<Socket>();
+  let holding = false;
   const server = createServer((client) => {
     const upstream = connect(Number(targetPort), "127.0.0.1");
     sockets.add(client).add(upstream);
-    client.pipe(upstream).pipe(client);
+    client.on("data", (chunk) => {
+      if (!holding) upstream.write(chunk);
+    });
+    upstream.pipe(client);
     const drop = () => {
       client.destroy();
       upstream.destroy();
@@ -134,6 +144,9 @@ async function startKillableProxy(target: string): Promise<{ url: string; kill()
   const { port } = server.address() as { port: number };
   return {
     url: `http://127.0.0.1:${port}`,
+    hold() {
+      holding = true;
+    },
     kill() {
       server.close();
       for (const socket of sockets) socket.resetAndDestroy();
@@ -166,11 +179,22 @@ for (const calls of ["ws", "http"] as const) {
         else ok++;
       }
     });
-    await new Promise((r) => setTimeout(r, 200));
-    proxy.kill();
-    await new Promise((r) => setTimeout(r, 300));
-    stop = true;
-    await Promise.all(workers);
+    try {
+      await waitFor(() => ok >= 20, 10_000, "20 reads before the kill");
+      // Requests routed to node0 from now on hang in the proxy; the kill has to fail them over.
+      proxy.hold();
+      await waitFor(
+        () => (gateway.health().chains.eth?.upstreams[0]?.inflight ?? 0) > 0,
+        10_000,
+        "a client request in flight on node0",
+      );
+      proxy.kill();
+      const okAtKill = ok;
+      await waitFor(() => ok >= okAtKill + 20, 10_000, "20 reads after the kill");
+    } finally {
+      stop = true;
+      await Promise.all(workers);
+    }
     const transportErrors = metricValue(
       await gateway.metricsText(),
       "cryptokube_gateway_upstream_requests_total",

@@ -38,6 +38,8 @@ export interface UpstreamHealth {
   head: number | null;
   lag: number | null;
   latencyMs: number;
+  /** Client requests sent to it and not yet answered (probes not counted). */
+  inflight: number;
   lastError?: string;
 }
 
@@ -280,6 +282,7 @@ export function createUpstreamPool(options: UpstreamPoolOptions): UpstreamPool {
           head: u.head >= 0 ? u.head : null,
           lag: u.head >= 0 && bestHead >= 0 ? Math.max(0, bestHead - u.head) : null,
           latencyMs: Math.round(u.latencyMs * 100) / 100,
+          inflight: u.inflight,
         };
         if (u.lastError !== undefined) entry.lastError = u.lastError;
         return entry;
