@@ -4,8 +4,11 @@
  * (the devnet runs in this orchestrating process, which stays idle during measurements).
  *
  *   node bench/gateway/run.ts [--seconds 2] [--concurrency 8] [--only TEXT]
- *                             [--calls ws|http] [--batch 16]
+ *                             [--calls ws|http] [--batch 16] [--load wrk|node]
  *
+ * `--load` picks the load generator: wrk (the default; Debian's `wrk` package, see
+ * wrk-load.ts) or load.ts, a Node.js client, which on a 2-core machine spends about as much
+ * CPU per request as the devnet does and so takes CPU from whatever it measures.
  * `--calls` is how the gateway reaches the devnet (its WebSocket, the default when a node has
  * one, or HTTP); `--batch` the gateway's upstream batch size for calls over HTTP.
  *
@@ -30,6 +33,7 @@ import { createWalletClient, encodeFunctionData, http } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { storeAbi, storeBytecode } from "../../packages/runtime/test/fixtures/store-contract.ts";
 import type { LoadResult, LoadSpec } from "./load.ts";
+import { assertWrkInstalled, runWrkLoad } from "./wrk-load.ts";
 
 const { values } = parseArgs({
   options: {
@@ -41,8 +45,14 @@ const { values } = parseArgs({
     calls: { type: "string", default: "ws" },
     /** Calls coalesced into one batch upstream (the gateway's `batchSize`). */
     batch: { type: "string", default: "16" },
+    /** The load generator: "wrk" or "node" (load.ts). */
+    load: { type: "string", default: "wrk" },
   },
 });
+if (values.load !== "wrk" && values.load !== "node") {
+  throw new Error(`--load must be wrk or node, not ${values.load}`);
+}
+if (values.load === "wrk") await assertWrkInstalled();
 const durationMs = Number(values.seconds) * 1000;
 const concurrency = Number(values.concurrency);
 const LOAD = fileURLToPath(new URL("./load.ts", import.meta.url));
@@ -81,6 +91,11 @@ async function runLoadWithCpu(
 }
 
 async function runLoad(spec: Omit<LoadSpec, "warmupMs">): Promise<LoadResult> {
+  if (values.load === "wrk") {
+    const result = await runWrkLoad({ ...spec, warmupMs: 1000 });
+    if (result.errors > 0) throw new Error(`${result.errors} failed requests against ${spec.url}`);
+    return result;
+  }
   const child = spawn(process.execPath, [LOAD, JSON.stringify({ ...spec, warmupMs: 300 })], {
     stdio: ["ignore", "pipe", "inherit"],
   });
@@ -283,7 +298,7 @@ try {
 
 process.stdout.write(
   [
-    `Gateway benchmark — loopback, ${concurrency} concurrent clients for throughput, 1 for latency; ${values.seconds}s per run`,
+    `Gateway benchmark — loopback, load from ${values.load === "wrk" ? "wrk" : "a Node.js client (load.ts)"}, ${concurrency} concurrent clients for throughput, 1 for latency; ${values.seconds}s per run`,
     "",
     "| method | direct req/s | gateway req/s | ratio | direct p50 / p99 ms | gateway p50 / p99 ms | added p50 ms | added p99 ms | CPU µs/req: devnet direct / devnet via gateway / gateway |",
     "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { createServer as createHttpServer } from "node:http";
-import { createServer as createTcpServer, type Socket } from "node:net";
+import { createServer as createTcpServer, Socket } from "node:net";
 import { type TestContext, test } from "node:test";
 import { type WebSocket, WebSocketServer } from "ws";
 import { parseGatewayConfig } from "../src/config/parse-config.ts";
@@ -65,6 +65,47 @@ test("answers are matched to calls by the transport's ids, out of order; notices
     { result: "eth_blockNumber!" },
     { result: "net_version!" },
   ]);
+});
+
+test("calls made in one event-loop turn leave in one socket write, a frame each", async (t) => {
+  const { url } = await scriptedWsServer(t, (socket, call) => answer(socket, call.id, call.method));
+  const port = Number(new URL(url).port);
+  // Counts the writes the client's sockets hand to the kernel (one per _write/_writev call).
+  const writes: number[] = [];
+  type Writer = (this: Socket, ...args: unknown[]) => unknown;
+  const proto = Socket.prototype as unknown as Record<"_write" | "_writev", Writer>;
+  const original = { _write: proto._write, _writev: proto._writev };
+  for (const name of ["_write", "_writev"] as const) {
+    proto[name] = function (this: Socket, ...args: unknown[]) {
+      if (this.remotePort === port) writes.push(Array.isArray(args[0]) ? args[0].length : 1);
+      return original[name].apply(this, args);
+    };
+  }
+  t.after(() => Object.assign(proto, original));
+  const exchanges: number[] = [];
+  const transport = createWsTransport({
+    name: "counted",
+    url: `ws://127.0.0.1:${port}`,
+    onExchange: (calls) => exchanges.push(calls),
+  });
+  t.after(() => transport.close());
+  assert.deepEqual(await transport.call("warm_up", [], 5_000), { result: "warm_up" });
+  writes.length = 0;
+  exchanges.length = 0;
+  const replies = await Promise.all(
+    ["eth_chainId", "eth_blockNumber", "net_version"].map((method) =>
+      transport.call(method, [], 5_000),
+    ),
+  );
+  assert.deepEqual(replies, [
+    { result: "eth_chainId" },
+    { result: "eth_blockNumber" },
+    { result: "net_version" },
+  ]);
+  assert.deepEqual(exchanges, [3]);
+  assert.equal(writes.length, 1, `three calls in ${writes.length} writes`);
+  await transport.call("eth_gasPrice", [], 5_000);
+  assert.deepEqual(exchanges, [3, 1], "a call in a later turn is a write of its own");
 });
 
 test("a dropped connection fails its waiting calls as transport errors; the next call connects again", async (t) => {
