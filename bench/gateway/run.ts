@@ -4,7 +4,7 @@
  * (the devnet runs in this orchestrating process, which stays idle during measurements).
  *
  *   node bench/gateway/run.ts [--seconds 2] [--concurrency 8] [--only TEXT]
- *                             [--calls ws|http] [--batch 16] [--load wrk|node]
+ *                             [--calls ws|http] [--batch 16] [--load wrk|node] [--rounds 3]
  *
  * `--load` picks the load generator: wrk (the default; Debian's `wrk` package, see
  * wrk-load.ts) or load.ts, a Node.js client, which on a 2-core machine spends about as much
@@ -45,6 +45,8 @@ const { values } = parseArgs({
     calls: { type: "string", default: "ws" },
     /** Calls coalesced into one batch upstream (the gateway's `batchSize`). */
     batch: { type: "string", default: "16" },
+    /** Alternating direct/gateway rounds per scenario; figures are medians, ratios median (min–max). */
+    rounds: { type: "string", default: "3" },
     /** The load generator: "wrk" or "node" (load.ts). */
     load: { type: "string", default: "wrk" },
   },
@@ -55,6 +57,13 @@ if (values.load !== "wrk" && values.load !== "node") {
 if (values.load === "wrk") await assertWrkInstalled();
 const durationMs = Number(values.seconds) * 1000;
 const concurrency = Number(values.concurrency);
+const roundCount = Number(values.rounds);
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
 const LOAD = fileURLToPath(new URL("./load.ts", import.meta.url));
 const GATEWAY_MAIN = fileURLToPath(new URL("../../packages/gateway/src/main.ts", import.meta.url));
 const BARE_SERVER = fileURLToPath(new URL("./bare-server.ts", import.meta.url));
@@ -248,29 +257,48 @@ try {
   for (const scenario of scenarios.filter((s) => s.name.includes(values.only ?? ""))) {
     const direct = devnet.url;
     const through = `${scenario.gateway.url}/eth`;
-    const directLatency = await runLoad({
-      url: direct,
-      template: scenario.template,
-      concurrency: 1,
-      durationMs: durationMs / 2,
-    });
-    const gatewayLatency = await runLoad({
-      url: through,
-      template: scenario.template,
-      concurrency: 1,
-      durationMs: durationMs / 2,
-    });
-    const directLoad = await runLoadWithCpu(
-      { url: direct, template: scenario.template, concurrency, durationMs },
-      undefined,
-    );
-    const gatewayLoad = await runLoadWithCpu(
-      { url: through, template: scenario.template, concurrency, durationMs },
-      scenario.gateway.child,
-    );
+    // Direct and gateway runs alternate, `rounds` times: the machine's speed drifts over
+    // minutes, and each round compares two runs made seconds apart.
+    const rounds: Array<{
+      directLatency: LoadResult;
+      gatewayLatency: LoadResult;
+      directLoad: Awaited<ReturnType<typeof runLoadWithCpu>>;
+      gatewayLoad: Awaited<ReturnType<typeof runLoadWithCpu>>;
+    }> = [];
+    for (let round = 0; round < roundCount; round++) {
+      const latency = (url: string) =>
+        runLoad({ url, template: scenario.template, concurrency: 1, durationMs: durationMs / 2 });
+      const load = (url: string, child: ChildProcess | undefined) =>
+        runLoadWithCpu({ url, template: scenario.template, concurrency, durationMs }, child);
+      rounds.push({
+        directLatency: await latency(direct),
+        gatewayLatency: await latency(through),
+        directLoad: await load(direct, undefined),
+        gatewayLoad: await load(through, scenario.gateway.child),
+      });
+    }
+    const m = (pick: (r: (typeof rounds)[number]) => number) => median(rounds.map(pick));
+    const ratios = rounds.map((r) => r.gatewayLoad.rps / r.directLoad.rps);
     const f = (n: number, d = 3) => n.toFixed(d);
+    const spread =
+      roundCount > 1 ? ` (${f(Math.min(...ratios), 2)}–${f(Math.max(...ratios), 2)})` : "";
     rows.push(
-      `| ${scenario.name} | ${f(directLoad.rps, 0)} | ${f(gatewayLoad.rps, 0)} | ${f(gatewayLoad.rps / directLoad.rps, 2)}× | ${f(directLatency.p50Ms)} / ${f(directLatency.p99Ms)} | ${f(gatewayLatency.p50Ms)} / ${f(gatewayLatency.p99Ms)} | ${f(gatewayLatency.p50Ms - directLatency.p50Ms)} | ${f(gatewayLatency.p99Ms - directLatency.p99Ms)} | ${f(directLoad.devnetCpuUs, 0)} / ${f(gatewayLoad.devnetCpuUs, 0)} / ${f(gatewayLoad.gatewayCpuUs, 0)} |`,
+      `| ${scenario.name} | ${f(
+        m((r) => r.directLoad.rps),
+        0,
+      )} | ${f(
+        m((r) => r.gatewayLoad.rps),
+        0,
+      )} | ${f(median(ratios), 2)}×${spread} | ${f(m((r) => r.directLatency.p50Ms))} / ${f(m((r) => r.directLatency.p99Ms))} | ${f(m((r) => r.gatewayLatency.p50Ms))} / ${f(m((r) => r.gatewayLatency.p99Ms))} | ${f(m((r) => r.gatewayLatency.p50Ms - r.directLatency.p50Ms))} | ${f(m((r) => r.gatewayLatency.p99Ms - r.directLatency.p99Ms))} | ${f(
+        m((r) => r.directLoad.devnetCpuUs),
+        0,
+      )} / ${f(
+        m((r) => r.gatewayLoad.devnetCpuUs),
+        0,
+      )} / ${f(
+        m((r) => r.gatewayLoad.gatewayCpuUs),
+        0,
+      )} |`,
     );
     process.stderr.write(`done: ${scenario.name}\n`);
   }
@@ -298,7 +326,7 @@ try {
 
 process.stdout.write(
   [
-    `Gateway benchmark — loopback, load from ${values.load === "wrk" ? "wrk" : "a Node.js client (load.ts)"}, ${concurrency} concurrent clients for throughput, 1 for latency; ${values.seconds}s per run`,
+    `Gateway benchmark — loopback, load from ${values.load === "wrk" ? "wrk" : "a Node.js client (load.ts)"}, ${concurrency} concurrent clients for throughput, 1 for latency; ${values.seconds}s per run; medians of ${roundCount} alternating rounds (ratio: median, min–max)`,
     "",
     "| method | direct req/s | gateway req/s | ratio | direct p50 / p99 ms | gateway p50 / p99 ms | added p50 ms | added p99 ms | CPU µs/req: devnet direct / devnet via gateway / gateway |",
     "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
