@@ -21,7 +21,8 @@ export interface RegisteredContract {
 export interface DecodedEvent {
   contract: string;
   event: string;
-  args: Record<string, unknown>;
+  /** The named arguments as JSON text: what the logs table stores. */
+  argsJson: string;
 }
 
 export interface DecodedInput {
@@ -73,7 +74,11 @@ export function createContractRegistry(): ContractRegistry {
       for (const { event, fast } of entry.events.get(topic0) ?? []) {
         try {
           if (fast !== undefined) {
-            return { contract: entry.name, event: event.name, args: fast(log.topics, log.data) };
+            return {
+              contract: entry.name,
+              event: event.name,
+              argsJson: fast(log.topics, log.data),
+            };
           }
           const decoded = decodeEventLog({
             abi: [event],
@@ -84,7 +89,7 @@ export function createContractRegistry(): ContractRegistry {
           return {
             contract: entry.name,
             event: event.name,
-            args: namedArgs(event.inputs, decoded.args),
+            argsJson: JSON.stringify(namedArgs(event.inputs, decoded.args)),
           };
         } catch {
           // Same selector but another indexed layout (or garbage data): try the next one.

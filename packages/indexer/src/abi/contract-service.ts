@@ -62,7 +62,7 @@ export function createContractService(ctx: {
           log_index: row.log_index,
           contract: event?.contract ?? null,
           event: event?.event ?? null,
-          args: event?.args ?? null,
+          args: event === undefined ? null : JSON.parse(event.argsJson),
         };
       });
       await db.query(

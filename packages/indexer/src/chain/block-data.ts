@@ -48,7 +48,8 @@ export interface LogRow {
   data: string;
   contract: string | null;
   event: string | null;
-  args: Record<string, unknown> | null;
+  /** Decoded arguments as JSON text (stored as jsonb as it is); null when not decoded. */
+  args: string | null;
 }
 
 export interface BlockData {

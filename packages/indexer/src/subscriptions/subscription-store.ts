@@ -124,8 +124,10 @@ export function createSubscriptionStore(db: Database): SubscriptionStore {
       for (const log of logs) {
         const topics = logTopics(log);
         const matchable = { address: log.address, topics, event: log.event };
+        let args: Record<string, unknown> | undefined;
         for (const sub of active.values()) {
           if (!sub.matches(matchable)) continue;
+          args ??= log.args === null ? {} : (JSON.parse(log.args) as Record<string, unknown>);
           const payload: EventPayload = {
             chainId,
             blockNumber: log.block_number,
@@ -136,9 +138,7 @@ export function createSubscriptionStore(db: Database): SubscriptionStore {
             address: log.address,
             topics,
             data: log.data,
-            ...(log.event === null
-              ? {}
-              : { contract: log.contract ?? "", event: log.event, args: log.args ?? {} }),
+            ...(log.event === null ? {} : { contract: log.contract ?? "", event: log.event, args }),
           };
           rows.push({
             n: rows.length,

@@ -15,7 +15,7 @@ export function decodeLogs(batch: BlockData[], registry: ContractRegistry): numb
       if (event === undefined) continue;
       log.contract = event.contract;
       log.event = event.event;
-      log.args = event.args;
+      log.args = event.argsJson;
       decoded++;
     }
   }
