@@ -282,24 +282,30 @@ try {
     const f = (n: number, d = 3) => n.toFixed(d);
     const spread =
       roundCount > 1 ? ` (${f(Math.min(...ratios), 2)}–${f(Math.max(...ratios), 2)})` : "";
-    rows.push(
-      `| ${scenario.name} | ${f(
+    const cells = [
+      scenario.name,
+      f(
         m((r) => r.directLoad.rps),
         0,
-      )} | ${f(
+      ),
+      f(
         m((r) => r.gatewayLoad.rps),
         0,
-      )} | ${f(median(ratios), 2)}×${spread} | ${f(m((r) => r.directLatency.p50Ms))} / ${f(m((r) => r.directLatency.p99Ms))} | ${f(m((r) => r.gatewayLatency.p50Ms))} / ${f(m((r) => r.gatewayLatency.p99Ms))} | ${f(m((r) => r.gatewayLatency.p50Ms - r.directLatency.p50Ms))} | ${f(m((r) => r.gatewayLatency.p99Ms - r.directLatency.p99Ms))} | ${f(
+      ),
+      `${f(median(ratios), 2)}×${spread}`,
+      `${f(m((r) => r.directLatency.p50Ms))} / ${f(m((r) => r.directLatency.p99Ms))}`,
+      `${f(m((r) => r.gatewayLatency.p50Ms))} / ${f(m((r) => r.gatewayLatency.p99Ms))}`,
+      f(m((r) => r.gatewayLatency.p50Ms - r.directLatency.p50Ms)),
+      f(m((r) => r.gatewayLatency.p99Ms - r.directLatency.p99Ms)),
+      [
         m((r) => r.directLoad.devnetCpuUs),
-        0,
-      )} / ${f(
         m((r) => r.gatewayLoad.devnetCpuUs),
-        0,
-      )} / ${f(
         m((r) => r.gatewayLoad.gatewayCpuUs),
-        0,
-      )} |`,
-    );
+      ]
+        .map((us) => f(us, 0))
+        .join(" / "),
+    ];
+    rows.push(`| ${cells.join(" | ")} |`);
     process.stderr.write(`done: ${scenario.name}\n`);
   }
   const bare = spawn(process.execPath, [BARE_SERVER], { stdio: ["ignore", "pipe", "inherit"] });

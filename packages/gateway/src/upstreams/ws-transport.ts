@@ -21,13 +21,11 @@ export interface WsTransportOptions {
   onExchange?(calls: number): void;
 }
 
-interface PendingCall {
+/** A call from the moment it is made until it is answered, timed out or failed. */
+interface QueuedCall {
+  id: number;
   method: string;
   settle: Settle;
-}
-
-interface QueuedCall extends PendingCall {
-  id: number;
   body: string;
   timedOut: boolean;
   sentOn?: Connection;
@@ -186,7 +184,7 @@ export function createWsTransport(options: WsTransportOptions): UpstreamTranspor
 interface Connection {
   ws: WebSocket;
   /** Calls sent on this connection, by id, until answered. */
-  pending: Map<number, PendingCall>;
+  pending: Map<number, QueuedCall>;
   opened: Promise<Connection>;
   /** The TCP (or TLS) socket under the WebSocket, once the handshake answered: corked per turn. */
   socket: Socket | undefined;

@@ -23,14 +23,14 @@ export function compileStaticEventDecoder(event: AbiEvent): StaticEventDecoder |
   const dataWords = inputs.length - indexedCount;
   const fields = inputs.map((input, i) => ({
     indexed: input.indexed === true,
-    // `{"name":` or `,"name":`: keys are escaped once, here.
-    prefix: `${i === 0 ? "{" : ","}${JSON.stringify(input.name !== undefined && input.name !== "" ? input.name : String(i))}:`,
+    // `"name":`, with a comma before all but the first: keys are escaped once, here.
+    prefix: `${i === 0 ? "" : ","}${JSON.stringify(input.name !== undefined && input.name !== "" ? input.name : String(i))}:`,
     decode: wordDecoder(input),
   }));
   return (topics, data) => {
     if (topics.length !== indexedCount + 1) throw new Error("topic count does not match the event");
     if (data.length !== 2 + dataWords * 64) throw new Error("data length does not match the event");
-    let json = fields.length === 0 ? "{" : "";
+    let json = "{";
     let topic = 1;
     let word = 0;
     for (const field of fields) {
