@@ -6,6 +6,7 @@ import { createByteLruCache } from "./cache/byte-lru-cache.ts";
 import { createChainAdapter } from "./chains/create-chain-adapter.ts";
 import { parseGatewayConfig } from "./config/parse-config.ts";
 import type { GatewayConfig, GatewayConfigInput } from "./config/schema.ts";
+import { createFilterRegistry } from "./filters/filter-registry.ts";
 import { createGatewayMetrics } from "./metrics/create-metrics.ts";
 import { type ChainHealth, createChainRuntime } from "./routing/create-chain-runtime.ts";
 import { createServer, type ServedChain } from "./server/create-server.ts";
@@ -45,6 +46,7 @@ export function createGateway(
   const metrics = createGatewayMetrics({
     cacheBytes: () => cache?.bytes ?? 0,
     cacheEntries: () => cache?.size ?? 0,
+    filters: () => new Map([...chains].map(([name, c]) => [name, c.filters?.size() ?? 0])),
   });
   const chains = new Map<string, ServedChain>();
   for (const chainConfig of config.chains) {
@@ -68,7 +70,18 @@ export function createGateway(
             retryMs: config.limits.probeIntervalMs,
             logger,
           });
-    chains.set(chainConfig.name, { runtime, feed });
+    const filters =
+      feed === undefined || adapter.filters === undefined || adapter.subscriptions === undefined
+        ? undefined
+        : createFilterRegistry({
+            chain: runtime,
+            support: adapter.filters,
+            subscriptions: adapter.subscriptions,
+            feed,
+            limits: config.limits,
+            logger,
+          });
+    chains.set(chainConfig.name, { runtime, feed, filters });
   }
 
   function health(): GatewayHealth {
@@ -117,7 +130,8 @@ export function createGateway(
       return { url };
     },
     async close() {
-      for (const { runtime, feed } of chains.values()) {
+      for (const { runtime, feed, filters } of chains.values()) {
+        filters?.stop();
         feed?.stop();
         runtime.stop();
       }

@@ -23,6 +23,8 @@ export interface ChainAdapter {
   classifyError(error: JsonRpcErrorObject): ErrorClass;
   /** Real-time subscriptions, when the chain has them. */
   readonly subscriptions?: SubscriptionSupport;
+  /** Polling filters served by the gateway itself (built on the subscriptions above). */
+  readonly filters?: FilterSupport;
 }
 
 /** One call to one upstream; rejects on transport errors and on JSON-RPC errors (UpstreamRpcError). */
@@ -114,4 +116,36 @@ export interface HeadNotice {
   parentHash: string;
   /** What subscribers receive. */
   payload: unknown;
+}
+
+/** A polling filter as a client installed it. */
+export interface FilterRequest {
+  /** What the filter follows on the head feed. */
+  subscription: SubscriptionRequest;
+  /** Only changes in blocks from..to (inclusive) are kept; undefined = unbounded. */
+  fromBlock?: number;
+  toBlock?: number;
+  /** For log filters: the one-shot query that answers "all logs of this filter". */
+  allLogs?: { method: string; params: unknown[] };
+}
+
+/**
+ * Polling filters (Ethereum's eth_newFilter family). The gateway serves them from its own head
+ * feed instead of installing them on one upstream, so a filter survives the death of any node
+ * and sees exactly the canonical heads the gateway advertises.
+ */
+export interface FilterSupport {
+  methods: {
+    newLogFilter: string;
+    newHeadFilter: string;
+    changes: string;
+    allLogs: string;
+    uninstall: string;
+  };
+  /** Throws RpcError (-32602) for bad criteria. */
+  parseLogFilter(params: JsonRpcParams | undefined): FilterRequest;
+  /** What a head filter returns for a new head (Ethereum: the block hash). */
+  headChange(head: HeadNotice): unknown;
+  /** The block a log change is in, for the filter's block range. */
+  logBlock(log: unknown): number | undefined;
 }

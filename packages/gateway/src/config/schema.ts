@@ -64,6 +64,12 @@ const limitsSchema = z.strictObject({
   probeIntervalMs: z.number().int().positive().max(500).default(250),
   probeTimeoutMs: z.number().int().positive().default(1_000),
   wsMaxBufferedBytes: z.number().int().positive().default(8_388_608),
+  /** Polling filters (eth_newFilter…) held per chain; 0 refuses new ones. */
+  maxFilters: z.number().int().min(0).default(10_000),
+  /** A filter not polled for this long is removed (geth's default is 5 minutes). */
+  filterTimeoutMs: z.number().int().positive().default(300_000),
+  /** Unread changes a filter keeps; past that it is dropped and its next poll says so. */
+  filterMaxChanges: z.number().int().positive().default(10_000),
 });
 
 export const gatewayConfigSchema = z

@@ -14,6 +14,7 @@ export interface GatewayMetrics {
   cacheMisses: Counter<"chain">;
   cacheBytes: Gauge;
   cacheEntries: Gauge;
+  filters: Gauge<"chain">;
   upstreamHead: Gauge<"chain" | "upstream">;
   upstreamLag: Gauge<"chain" | "upstream">;
   upstreamUp: Gauge<"chain" | "upstream">;
@@ -24,6 +25,8 @@ export interface GatewayMetrics {
 export interface MetricsSources {
   cacheBytes(): number;
   cacheEntries(): number;
+  /** Polling filters installed, by chain. */
+  filters(): ReadonlyMap<string, number>;
 }
 
 export function createGatewayMetrics(sources: MetricsSources): GatewayMetrics {
@@ -78,6 +81,15 @@ export function createGatewayMetrics(sources: MetricsSources): GatewayMetrics {
       registers,
       collect() {
         this.set(sources.cacheEntries());
+      },
+    }),
+    filters: new Gauge({
+      name: "cryptokube_gateway_filters",
+      help: "Polling filters (eth_newFilter, eth_newBlockFilter) held, by chain",
+      labelNames: ["chain"],
+      registers,
+      collect() {
+        for (const [chain, count] of sources.filters()) this.set({ chain }, count);
       },
     }),
     upstreamHead: new Gauge({

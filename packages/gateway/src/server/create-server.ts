@@ -5,6 +5,7 @@ import { WebSocketServer } from "ws";
 import type { ApiKeyEntry, Keyring } from "../access/api-keys.ts";
 import type { CorsPolicy } from "../access/cors-policy.ts";
 import type { GatewayLimits } from "../config/schema.ts";
+import type { FilterRegistry } from "../filters/filter-registry.ts";
 import type { GatewayMetrics } from "../metrics/create-metrics.ts";
 import type { ChainRuntime } from "../routing/create-chain-runtime.ts";
 import { limitExceeded, rpcErrorCodes } from "../rpc/errors.ts";
@@ -18,6 +19,7 @@ import { readBody } from "./read-body.ts";
 export interface ServedChain {
   runtime: ChainRuntime;
   feed: HeadFeed | undefined;
+  filters: FilterRegistry | undefined;
 }
 
 export interface ServerOptions {
@@ -169,6 +171,7 @@ export function createServer(options: ServerOptions): {
     }
     const answer = await handleRpcBody(body.text, {
       chain: served.runtime,
+      filters: served.filters,
       key: auth.key,
       limits,
       metrics,
@@ -202,7 +205,13 @@ export function createServer(options: ServerOptions): {
       const support = served.runtime.adapter.subscriptions;
       startWsSession({
         socket: ws,
-        body: { chain: served.runtime, key: auth.key, limits, metrics },
+        body: {
+          chain: served.runtime,
+          filters: served.filters,
+          key: auth.key,
+          limits,
+          metrics,
+        },
         subscriptions:
           support !== undefined && served.feed !== undefined
             ? { support, feed: served.feed }

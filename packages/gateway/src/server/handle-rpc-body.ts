@@ -1,5 +1,6 @@
 import type { ApiKeyEntry } from "../access/api-keys.ts";
 import type { GatewayLimits } from "../config/schema.ts";
+import type { FilterRegistry } from "../filters/filter-registry.ts";
 import type { GatewayMetrics } from "../metrics/create-metrics.ts";
 import type { ChainRuntime } from "../routing/create-chain-runtime.ts";
 import { RpcError, rpcErrorCodes, toRpcErrorObject } from "../rpc/errors.ts";
@@ -10,6 +11,8 @@ import { validateRequest } from "../rpc/validate-request.ts";
 
 export interface RpcBodyContext {
   chain: ChainRuntime;
+  /** Polling filters, served by the gateway itself; undefined when the chain has none. */
+  filters?: FilterRegistry | undefined;
   /** The caller's key; undefined when keys are not configured. */
   key: ApiKeyEntry | undefined;
   limits: GatewayLimits;
@@ -69,7 +72,9 @@ async function handleItem(item: unknown, context: RpcBodyContext): Promise<ItemA
     outcome = { ok: false, error: refusal.toObject(), source: "gateway" };
     status = "rejected";
   } else {
-    outcome = await (context.intercept?.(request) ?? chain.handle(request.method, request.params));
+    outcome = await (context.intercept?.(request) ??
+      context.filters?.serve(request, key?.name) ??
+      chain.handle(request.method, request.params));
     status = outcome.ok ? "ok" : "error";
   }
   metrics.requests.inc({ chain: chain.name, method, status, upstream: outcome.source });

@@ -5,7 +5,8 @@ import type { SubscriptionSupport } from "../chains/chain-adapter.ts";
 import { invalidParams, toRpcErrorObject } from "../rpc/errors.ts";
 import type { JsonRpcRequest, RpcOutcome } from "../rpc/types.ts";
 import { handleRpcBody, type RpcBodyContext } from "../server/handle-rpc-body.ts";
-import { type HeadEvent, type HeadFeed, REORG_WINDOW } from "./head-feed.ts";
+import type { HeadFeed } from "./head-feed.ts";
+import { createSubscriptionListener } from "./subscription-listener.ts";
 
 export interface WsSessionOptions {
   socket: WebSocket;
@@ -57,45 +58,15 @@ export function startWsSession(options: WsSessionOptions): void {
     const kind = subs.support.parseSubscribe(request.params);
     const id = `0x${randomBytes(16).toString("hex")}`;
     const { notificationMethod } = subs.support;
-    let listener: (event: HeadEvent) => void;
-    if (kind.kind === "heads") {
-      // A reorg shows as the new chain's heads, as on a node; nothing is retracted.
-      listener = ({ head, removed }) => {
-        if (!removed) notify(id, notificationMethod, head.payload);
-      };
-    } else {
-      // Logs of consecutive heads are fetched one block after the other to keep them in order.
-      let queue = Promise.resolve();
-      // What was sent per block still inside the reorg window, to retract it if the block goes.
-      const sent = new Map<string, unknown[]>();
-      listener = ({ head, removed }) => {
-        queue = queue
-          .then(async () => {
-            if (removed) {
-              for (const log of sent.get(head.hash) ?? []) {
-                notify(id, notificationMethod, { ...(log as object), removed: true });
-              }
-              sent.delete(head.hash);
-              return;
-            }
-            const logs = await subs.support.fetchLogs(
-              options.body.chain.context,
-              kind.filter,
-              head,
-            );
-            for (const log of logs) notify(id, notificationMethod, log);
-            if (logs.length > 0) sent.set(head.hash, logs);
-            // Map order is insertion order: the oldest blocks go first.
-            for (const hash of sent.keys()) {
-              if (sent.size <= REORG_WINDOW) break;
-              sent.delete(hash);
-            }
-          })
-          .catch((error: unknown) =>
-            logger.warn({ chain: chainName, err: error }, "logs for a subscription not fetched"),
-          );
-      };
-    }
+    const listener = createSubscriptionListener({
+      request: kind,
+      support: subs.support,
+      context: options.body.chain.context,
+      headResult: (head) => head.payload,
+      deliver: (result) => notify(id, notificationMethod, result),
+      logger,
+      chainName,
+    });
     // Attach only once the subscription id reached the client, so no notification precedes it.
     afterAnswer.push(() => {
       if (!closed) active.set(id, subs.feed.subscribe(listener));

@@ -1,6 +1,7 @@
 import type { ChainAdapter } from "../chain-adapter.ts";
 import { parseQuantity } from "./block-ref.ts";
 import { classifyEthereumError } from "./classify-error.ts";
+import { ethereumFilters } from "./filters.ts";
 import { ethereumMethodRules, plainMethods } from "./method-rules.ts";
 import { planEthereumRequest } from "./plan-request.ts";
 import { ethereumSubscriptions } from "./subscriptions.ts";
@@ -33,5 +34,6 @@ export function createEthereumAdapter(): ChainAdapter {
     planRequest: planEthereumRequest,
     classifyError: classifyEthereumError,
     subscriptions: ethereumSubscriptions,
+    filters: ethereumFilters,
   };
 }

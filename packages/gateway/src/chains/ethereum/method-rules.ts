@@ -18,10 +18,12 @@ export type MethodRule =
   | { kind: "write" }
   | { kind: "get-logs" }
   | { kind: "send-raw-transaction" }
+  /** Polling filters: served by the gateway's filter registry, never forwarded. */
+  | { kind: "filter" }
   | { kind: "refused"; reason: string };
 
-const FILTERS_REFUSED =
-  "stateful filters are not supported by the gateway (each would live on one upstream); use eth_getLogs or eth_subscribe over WebSocket";
+const PENDING_FILTER_REFUSED =
+  "pending-transaction filters are not served by the gateway: a transaction pending on one upstream is not visible on the others";
 
 export const ethereumMethodRules: ReadonlyMap<string, MethodRule> = new Map<string, MethodRule>([
   ["eth_blockNumber", { kind: "head" }],
@@ -66,12 +68,12 @@ export const ethereumMethodRules: ReadonlyMap<string, MethodRule> = new Map<stri
   ["eth_sign", { kind: "write" }],
   ["eth_signTransaction", { kind: "write" }],
   ["eth_signTypedData_v4", { kind: "write" }],
-  ["eth_newFilter", { kind: "refused", reason: FILTERS_REFUSED }],
-  ["eth_newBlockFilter", { kind: "refused", reason: FILTERS_REFUSED }],
-  ["eth_newPendingTransactionFilter", { kind: "refused", reason: FILTERS_REFUSED }],
-  ["eth_getFilterChanges", { kind: "refused", reason: FILTERS_REFUSED }],
-  ["eth_getFilterLogs", { kind: "refused", reason: FILTERS_REFUSED }],
-  ["eth_uninstallFilter", { kind: "refused", reason: FILTERS_REFUSED }],
+  ["eth_newFilter", { kind: "filter" }],
+  ["eth_newBlockFilter", { kind: "filter" }],
+  ["eth_newPendingTransactionFilter", { kind: "refused", reason: PENDING_FILTER_REFUSED }],
+  ["eth_getFilterChanges", { kind: "filter" }],
+  ["eth_getFilterLogs", { kind: "filter" }],
+  ["eth_uninstallFilter", { kind: "filter" }],
   [
     "eth_subscribe",
     { kind: "refused", reason: "eth_subscribe needs a WebSocket connection to the same path" },

@@ -47,7 +47,8 @@ export function planEthereumRequest(
     case "send-raw-transaction":
       return planSendRawTransaction(positional(method, params));
     case "refused":
-      throw new Error(`refused method ${method} reached planning`);
+    case "filter":
+      throw new Error(`${rule.kind} method ${method} reached planning`);
   }
 }
 

@@ -26,15 +26,10 @@ function parseSubscribe(params: JsonRpcParams | undefined): SubscriptionRequest 
   }
   if (params[0] === "newHeads") return { kind: "heads" };
   if (params[0] === "logs") {
-    const filter = params[1] ?? {};
-    if (typeof filter !== "object" || filter === null || Array.isArray(filter)) {
-      throw invalidParams("the logs subscription filter must be an object");
-    }
-    const { address, topics } = filter as Record<string, unknown>;
-    const clean: Record<string, unknown> = {};
-    if (address !== undefined) clean.address = address;
-    if (topics !== undefined) clean.topics = topics;
-    return { kind: "logs", filter: clean };
+    return {
+      kind: "logs",
+      filter: parseLogCriteria(params[1] ?? {}, "the logs subscription filter"),
+    };
   }
   throw invalidParams(
     `unsupported subscription type "${params[0]}"; the gateway supports newHeads and logs`,
@@ -76,4 +71,40 @@ async function fetchLogs(
   if (!outcome.ok) throw new Error(`logs of block ${head.number}: ${outcome.error.message}`);
   const logs: unknown = JSON.parse(outcome.resultJson);
   return Array.isArray(logs) ? logs : [];
+}
+
+const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
+const TOPIC = /^0x[0-9a-fA-F]{64}$/;
+
+/**
+ * The address/topics part of a log filter, checked here so a bad filter is refused when it is
+ * installed instead of failing on every block afterwards. `where` names it in errors.
+ */
+export function parseLogCriteria(value: unknown, where: string): Record<string, unknown> {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw invalidParams(`${where} must be an object`);
+  }
+  const { address, topics } = value as Record<string, unknown>;
+  const clean: Record<string, unknown> = {};
+  if (address !== undefined && address !== null) {
+    const list = Array.isArray(address) ? address : [address];
+    if (!list.every((a) => typeof a === "string" && ADDRESS.test(a))) {
+      throw invalidParams(`${where}: address must be a 20-byte hex address or a list of them`);
+    }
+    clean.address = address;
+  }
+  if (topics !== undefined && topics !== null) {
+    const isTopic = (t: unknown) => t === null || (typeof t === "string" && TOPIC.test(t));
+    if (
+      !Array.isArray(topics) ||
+      topics.length > 4 ||
+      !topics.every((t) => isTopic(t) || (Array.isArray(t) && t.every(isTopic)))
+    ) {
+      throw invalidParams(
+        `${where}: topics must be a list of at most 4 entries, each null, a 32-byte hex topic or a list of them`,
+      );
+    }
+    clean.topics = topics;
+  }
+  return clean;
 }
