@@ -67,6 +67,7 @@ function median(values: readonly number[]): number {
 const LOAD = fileURLToPath(new URL("./load.ts", import.meta.url));
 const GATEWAY_MAIN = fileURLToPath(new URL("../../packages/gateway/src/main.ts", import.meta.url));
 const BARE_SERVER = fileURLToPath(new URL("./bare-server.ts", import.meta.url));
+const PASS_THROUGH_PROXY = fileURLToPath(new URL("./pass-through-proxy.ts", import.meta.url));
 
 /** CPU time (user + system) of a child process so far, in microseconds. */
 async function childCpuMicros(child: ChildProcess): Promise<number> {
@@ -253,6 +254,41 @@ const scenarios = [
 
 const rows: string[] = [];
 let floor = "";
+let proxyFloor: string[] = [];
+
+/**
+ * The second floor: the same loads direct and through pass-through-proxy.ts (a proxy that
+ * does nothing but relay over the node's WebSocket), alternating like the table's rounds.
+ */
+async function measurePassThroughProxy(
+  picked: ReadonlyArray<{ name: string; template: string }>,
+): Promise<string[]> {
+  if (devnet.wsUrl === undefined || picked.length === 0) return [];
+  const proxy = spawn(process.execPath, [PASS_THROUGH_PROXY, devnet.wsUrl], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  try {
+    const [port] = (await once(createInterface({ input: proxy.stdout! }), "line")) as [string];
+    const lines: string[] = [];
+    for (const scenario of picked) {
+      const ratios: number[] = [];
+      const cpu: number[] = [];
+      for (let round = 0; round < roundCount; round++) {
+        const spec = { template: scenario.template, concurrency, durationMs };
+        const direct = await runLoadWithCpu({ ...spec, url: devnet.url }, undefined);
+        const relayed = await runLoadWithCpu({ ...spec, url: `http://127.0.0.1:${port}` }, proxy);
+        ratios.push(relayed.rps / direct.rps);
+        cpu.push(relayed.gatewayCpuUs);
+      }
+      lines.push(
+        `- ${scenario.name}: ${median(ratios).toFixed(2)}× of direct (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}), ${median(cpu).toFixed(0)} µs of proxy CPU per request`,
+      );
+    }
+    return lines;
+  } finally {
+    proxy.kill("SIGTERM");
+  }
+}
 try {
   for (const scenario of scenarios.filter((s) => s.name.includes(values.only ?? ""))) {
     const direct = devnet.url;
@@ -324,6 +360,9 @@ try {
   } finally {
     bare.kill("SIGTERM");
   }
+  proxyFloor = await measurePassThroughProxy(
+    scenarios.filter((s) => s.gateway === uncachedGateway && s.name.includes(values.only ?? "")),
+  );
 } finally {
   uncachedGateway.child.kill("SIGTERM");
   cachedGateway.child.kill("SIGTERM");
@@ -339,6 +378,13 @@ process.stdout.write(
     ...rows,
     "",
     floor,
+    ...(proxyFloor.length === 0
+      ? []
+      : [
+          "",
+          "Floor proxy: a pass-through proxy (node:http in, the node's WebSocket out, answers relayed unparsed), same load:",
+          ...proxyFloor,
+        ]),
     "",
   ].join("\n"),
 );
