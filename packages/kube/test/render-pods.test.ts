@@ -163,6 +163,15 @@ describe("chains", () => {
     assert.ok(find(objects, "Service", "eth-headless").spec.clusterIP === "None");
   });
 
+  it("services keeping per-client state in memory pin each client to one pod", () => {
+    const objects = renderManifests(planOf("dapp"));
+    // The gateway's polling filters and the dashboard's sessions live in one replica.
+    for (const name of ["gateway", "dashboard"]) {
+      assert.equal(find(objects, "Service", name).spec.sessionAffinity, "ClientIP", name);
+    }
+    assert.equal(find(objects, "Service", "ipfs").spec.sessionAffinity, undefined);
+  });
+
   it("execution and consensus share the JWT Secret as a mounted file", () => {
     const objects = renderManifests(planOf("node"));
     for (const [name, flag] of [

@@ -1,7 +1,8 @@
 /**
  * What render knows about particular packages and images that the plan does not
  * carry: the user an image's files belong to, directories it writes outside its
- * volumes, which services scale horizontally, and node CLIs usable as probes.
+ * volumes, which services scale horizontally or keep clients on one pod, and node CLIs
+ * usable as probes.
  * Everything else is derived from the plan alone.
  */
 import type { Component } from "@cryptokube/plan/types";
@@ -20,6 +21,11 @@ export interface PackageTraits {
   autoscales: boolean;
   /** Must never run twice at once (e.g. the indexer writing one database). */
   singleWriter: boolean;
+  /**
+   * Keeps per-client state in memory (the gateway's polling filters, the dashboard's login
+   * sessions): its Service sends each client to the same pod (sessionAffinity: ClientIP).
+   */
+  stickyClients: boolean;
   /** Prometheus metric counting connected peers, for the low-peer alert. */
   peerMetric?: string;
 }
@@ -51,6 +57,7 @@ export function packageTraits(component: Component): PackageTraits {
     readsKubeApi: component.package === "dashboard",
     autoscales: component.package === "gateway" || component.package === "dashboard",
     singleWriter: component.package === "indexer",
+    stickyClients: component.package === "gateway" || component.package === "dashboard",
     ...(peerMetric === undefined ? {} : { peerMetric }),
   };
 }

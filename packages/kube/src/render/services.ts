@@ -4,10 +4,12 @@
  * before readiness), and a NodePort Service for the p2p ports of nodes that need
  * peers (endpoints with `public: true`). NodePort works on every cluster without
  * a cloud load balancer; `externalTrafficPolicy: Local` keeps the peer's source
- * address, which p2p protocols use.
+ * address, which p2p protocols use. Components that keep per-client state in memory get
+ * ClientIP session affinity, so a client's next request finds it.
  */
 import type { Component } from "@cryptokube/plan/types";
 import { componentLabels, selectorLabels } from "./labels.ts";
+import { packageTraits } from "./package-traits.ts";
 import { componentPorts, type NamedPort } from "./ports.ts";
 import type { RenderContext } from "./render-context.ts";
 import type { KubeObject } from "./types.ts";
@@ -43,7 +45,11 @@ export function services(ctx: RenderContext, component: Component): KubeObject[]
   });
   const internal = ports.filter((p) => p.protocol === "TCP");
   const result = [
-    object(component.name, "client", { type: "ClusterIP", ports: internal.map(servicePort) }),
+    object(component.name, "client", {
+      type: "ClusterIP",
+      ...(packageTraits(component).stickyClients ? { sessionAffinity: "ClientIP" } : {}),
+      ports: internal.map(servicePort),
+    }),
   ];
   if (component.workload === "stateful") {
     result.push(
