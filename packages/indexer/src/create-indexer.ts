@@ -178,7 +178,11 @@ export function createIndexer(
       }
       const contracts = createContractService({ db: database, registry, writeLock, logger });
       await contracts.load();
-      const subscriptions = createSubscriptionStore(database);
+      const subscriptions = createSubscriptionStore({
+        db: database,
+        writeLock,
+        maxReplayEvents: tuning.maxReplayEvents,
+      });
       await subscriptions.load();
       const activeDeliverer = createDeliverer({
         db: database,

@@ -8,5 +8,5 @@ export { loadMigrations, migrate } from "./db/migrate.ts";
 export { openDatabase } from "./db/open-database.ts";
 export { EVENT_TYPE, RETRACTED_TYPE } from "./subscriptions/create-deliverer.ts";
 export type { EventFilter } from "./subscriptions/event-filter.ts";
-export type { EventPayload } from "./subscriptions/subscription-store.ts";
+export type { EventPayload } from "./subscriptions/outbox.ts";
 export type { SyncStatus } from "./sync/create-syncer.ts";

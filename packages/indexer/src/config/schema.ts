@@ -38,6 +38,12 @@ const tuningSchema = z.strictObject({
   deliveryTimeoutMs: z.number().int().positive().default(5_000),
   retryBaseMs: z.number().int().positive().default(500),
   retryMaxMs: z.number().int().positive().default(60_000),
+  /**
+   * Most already-indexed events a new subscription's `fromBlock` may replay; a request over
+   * it is refused. The replay runs under the ingest lock, so this also bounds how long
+   * ingest waits for one.
+   */
+  maxReplayEvents: z.number().int().positive().default(100_000),
   /** How often `<dataDir>/contracts/*.json` is rescanned for deploy artifacts. */
   artifactScanMs: z.number().int().positive().default(2_000),
 });

@@ -176,19 +176,27 @@ export function createApiServer(ctx: ApiContext): http.Server {
       handler: async (_m, _url, request) => {
         const body = await readJsonBody(request, MAX_BODY_BYTES);
         if (body === null || typeof body !== "object" || Array.isArray(body)) {
-          throw badRequest("expected a JSON object {url, filter}");
+          throw badRequest("expected a JSON object {url, filter, fromBlock?}");
         }
         const input = body as Record<string, unknown>;
         try {
-          const subscription = await ctx.subscriptions.create({
+          const { subscription, replay } = await ctx.subscriptions.create({
             url: input.url,
             filter: input.filter,
+            fromBlock: input.fromBlock,
           });
           ctx.deliverer.ensure(subscription.id);
-          return { status: 201, body: { id: subscription.id, subscription } };
+          return {
+            status: 201,
+            body: { id: subscription.id, subscription, ...(replay === null ? {} : { replay }) },
+          };
         } catch (error) {
           if (error instanceof CryptoKubeError && error.code === "INDEXER_BAD_REQUEST") {
             throw badRequest(error.message);
+          }
+          // A well-formed request whose replay is too large: the client must change it.
+          if (error instanceof CryptoKubeError && error.code === "INDEXER_REPLAY_TOO_LARGE") {
+            throw new HttpError(422, error.message);
           }
           throw error;
         }

@@ -2,7 +2,7 @@ import { CloudEvent, HTTP } from "cloudevents";
 import type { Logger } from "pino";
 import { type Database, toNumber } from "../db/database.ts";
 import type { IndexerMetrics } from "../metrics/create-metrics.ts";
-import type { EventPayload } from "./subscription-store.ts";
+import type { EventPayload } from "./outbox.ts";
 
 export const EVENT_TYPE = "dev.cryptokube.event";
 export const RETRACTED_TYPE = "dev.cryptokube.event.retracted";

@@ -3,7 +3,10 @@ import { CryptoKubeError } from "@cryptokube/core";
 import type { LogRow } from "../chain/block-data.ts";
 import { logTopics } from "../chain/block-data.ts";
 import { type Database, type Sql, toNumber } from "../db/database.ts";
+import type { WriteLock } from "../store/write-lock.ts";
 import { compileEventFilter, type EventFilter, parseEventFilter } from "./event-filter.ts";
+import { type EventPayload, eventPayload, insertOutboxEvents, type OutboxEvent } from "./outbox.ts";
+import { parseFromBlock, replayHistory } from "./replay-history.ts";
 
 export interface Subscription {
   id: string;
@@ -15,25 +18,32 @@ export interface Subscription {
   lastError: string | null;
 }
 
+/** What a creation with `fromBlock` queued ahead of the live events. */
+export interface ReplaySummary {
+  /** As requested; a block below the indexer's startBlock replays from startBlock. */
+  fromBlock: number;
+  /** Replayed events queued (all before any live event). */
+  events: number;
+  /** The indexed head the replay covered (inclusive); null when nothing is indexed yet. */
+  toBlock: number | null;
+}
+
+export interface CreatedSubscription {
+  subscription: Subscription;
+  /** Null when the request had no fromBlock. */
+  replay: ReplaySummary | null;
+}
+
+export interface SubscriptionInput {
+  url: unknown;
+  filter: unknown;
+  /** Optional: replay already-indexed matching events from this block on. */
+  fromBlock?: unknown;
+}
+
 interface Active {
   id: string;
   matches: ReturnType<typeof compileEventFilter>;
-}
-
-/** The payload of an event delivery (the CloudEvent's data). */
-export interface EventPayload {
-  chainId: number;
-  blockNumber: number;
-  blockHash: string;
-  txHash: string;
-  txIndex: number;
-  logIndex: number;
-  address: string;
-  topics: string[];
-  data: string;
-  contract?: string;
-  event?: string;
-  args?: Record<string, unknown>;
 }
 
 /**
@@ -42,7 +52,13 @@ export interface EventPayload {
  */
 export interface SubscriptionStore {
   load(): Promise<void>;
-  create(input: { url: unknown; filter: unknown }): Promise<Subscription>;
+  /**
+   * Validates and stores a subscription. With `fromBlock`, its matching already-indexed events
+   * are queued first, in the same transaction and under the write lock, so that live events
+   * continue exactly after them. Throws INDEXER_BAD_REQUEST for a bad field and
+   * INDEXER_REPLAY_TOO_LARGE past the replay limit; nothing is stored then.
+   */
+  create(input: SubscriptionInput): Promise<CreatedSubscription>;
   list(): Promise<Subscription[]>;
   get(id: string): Promise<Subscription | undefined>;
   remove(id: string): Promise<boolean>;
@@ -55,7 +71,16 @@ export interface SubscriptionStore {
   activeIds(): string[];
 }
 
-export function createSubscriptionStore(db: Database): SubscriptionStore {
+export interface SubscriptionStoreOptions {
+  db: Database;
+  /** The ingest writers' lock: a creation must not interleave with a batch commit. */
+  writeLock: WriteLock;
+  /** Most events one creation may replay (tuning.maxReplayEvents). */
+  maxReplayEvents: number;
+}
+
+export function createSubscriptionStore(options: SubscriptionStoreOptions): SubscriptionStore {
+  const { db, writeLock } = options;
   const active = new Map<string, Active>();
 
   const fromRow = (row: Record<string, unknown>): Subscription => ({
@@ -67,6 +92,52 @@ export function createSubscriptionStore(db: Database): SubscriptionStore {
     failures: toNumber(row.failures),
     lastError: (row.last_error as string | null) ?? null,
   });
+
+  /** Inserts the row and queues the replay; the transaction rolls both back on any error. */
+  async function insert(
+    tx: Sql,
+    sub: Active & { url: string; filter: EventFilter },
+    fromBlock: number | undefined,
+  ): Promise<CreatedSubscription> {
+    // The cursor starts at the newest outbox row, so only rows queued from here on (the
+    // replay, then live events) are this subscription's.
+    const [row] = await tx.query<Record<string, unknown>>(
+      `INSERT INTO subscriptions (id, url, filter, delivered_seq)
+       VALUES ($1, $2, $3::jsonb, (SELECT COALESCE(MAX(seq), 0) FROM deliveries))
+       RETURNING *`,
+      [sub.id, sub.url, JSON.stringify(sub.filter)],
+    );
+    return {
+      subscription: fromRow(row!),
+      replay: fromBlock === undefined ? null : await replay(tx, sub, fromBlock),
+    };
+  }
+
+  /** Queues the history from `fromBlock` up to the checkpoint (the logs table as it is). */
+  async function replay(
+    tx: Sql,
+    sub: Active & { filter: EventFilter },
+    fromBlock: number,
+  ): Promise<ReplaySummary> {
+    const [state] = await tx.query<{
+      chain_id: unknown;
+      indexed_number: unknown;
+      start_block: unknown;
+    }>("SELECT chain_id, indexed_number, start_block FROM sync_state WHERE id = 1");
+    // Before the first connection to the chain there is no checkpoint and nothing indexed.
+    if (state === undefined) return { fromBlock, events: 0, toBlock: null };
+    const events = await replayHistory(tx, {
+      subscriptionId: sub.id,
+      filter: sub.filter,
+      matches: sub.matches,
+      fromBlock,
+      chainId: toNumber(state.chain_id),
+      limit: options.maxReplayEvents,
+    });
+    const head = toNumber(state.indexed_number);
+    const toBlock = head >= toNumber(state.start_block) ? head : null;
+    return { fromBlock, events, toBlock };
+  }
 
   return {
     async load() {
@@ -88,17 +159,18 @@ export function createSubscriptionStore(db: Database): SubscriptionStore {
           hint: "e.g. http://127.0.0.1:9000/hook",
         });
       }
+      const url = input.url;
       const filter = parseEventFilter(input.filter);
-      const id = randomUUID();
-      // The cursor starts at the newest outbox row: a subscription receives events from now on.
-      const [row] = await db.query<Record<string, unknown>>(
-        `INSERT INTO subscriptions (id, url, filter, delivered_seq)
-         VALUES ($1, $2, $3::jsonb, (SELECT COALESCE(MAX(seq), 0) FROM deliveries))
-         RETURNING *`,
-        [id, input.url, JSON.stringify(filter)],
-      );
-      active.set(id, { id, matches: compileEventFilter(filter) });
-      return fromRow(row!);
+      const fromBlock = parseFromBlock(input.fromBlock);
+      const sub = { id: randomUUID(), url, filter, matches: compileEventFilter(filter) };
+      // Under the ingest lock no batch commits between the replay (which reads up to the
+      // checkpoint) and the matcher going live (which catches the next batch): no gap, no
+      // duplicate. The matcher is added only once the transaction committed.
+      return writeLock.run(async () => {
+        const created = await db.transaction((tx) => insert(tx, sub, fromBlock));
+        active.set(sub.id, { id: sub.id, matches: sub.matches });
+        return created;
+      });
     },
     async list() {
       const rows = await db.query<Record<string, unknown>>(
@@ -120,47 +192,26 @@ export function createSubscriptionStore(db: Database): SubscriptionStore {
     },
     async enqueueEvents(tx, logs, chainId) {
       if (active.size === 0 || logs.length === 0) return 0;
-      const rows: object[] = [];
+      const events: OutboxEvent[] = [];
       for (const log of logs) {
         const topics = logTopics(log);
         const matchable = { address: log.address, topics, event: log.event };
-        let args: Record<string, unknown> | undefined;
+        let payload: EventPayload | undefined;
         for (const sub of active.values()) {
           if (!sub.matches(matchable)) continue;
-          args ??= log.args === null ? {} : (JSON.parse(log.args) as Record<string, unknown>);
-          const payload: EventPayload = {
-            chainId,
-            blockNumber: log.block_number,
-            blockHash: log.block_hash,
-            txHash: log.tx_hash,
-            txIndex: log.tx_index,
-            logIndex: log.log_index,
-            address: log.address,
+          // Parsed only for logs some subscription matches, and once for all of them.
+          payload ??= eventPayload(
+            log,
             topics,
-            data: log.data,
-            ...(log.event === null ? {} : { contract: log.contract ?? "", event: log.event, args }),
-          };
-          rows.push({
-            n: rows.length,
-            subscription_id: sub.id,
-            block_number: log.block_number,
-            block_hash: log.block_hash,
-            log_index: log.log_index,
-            payload,
-          });
+            log.args === null ? null : (JSON.parse(log.args) as Record<string, unknown>),
+            chainId,
+          );
+          events.push({ subscriptionId: sub.id, payload });
         }
       }
-      if (rows.length === 0) return 0;
-      // Ordered by n so sequence numbers follow chain order within the batch.
-      await tx.query(
-        `INSERT INTO deliveries (subscription_id, kind, block_number, block_hash, log_index, payload)
-         SELECT r.subscription_id, 'event', r.block_number, r.block_hash, r.log_index, r.payload
-         FROM json_to_recordset($1::json) AS r(n integer, subscription_id text,
-           block_number bigint, block_hash text, log_index integer, payload jsonb)
-         ORDER BY r.n`,
-        [JSON.stringify(rows)],
-      );
-      return rows.length;
+      // In chain order, so sequence numbers follow chain order within the batch.
+      await insertOutboxEvents(tx, events);
+      return events.length;
     },
     async enqueueRetractions(tx, ancestor) {
       const rows = await tx.query(
