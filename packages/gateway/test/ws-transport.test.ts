@@ -38,6 +38,8 @@ async function scriptedWsServer(
   return { url: `ws://127.0.0.1:${port}`, connections: () => connections };
 }
 
+/** A reply as transports give it: the parsed result and the node's own text of it. */
+const reply = (result: unknown) => ({ result, resultJson: JSON.stringify(result) });
 const answer = (socket: WebSocket, id: unknown, result: unknown) =>
   socket.send(JSON.stringify({ jsonrpc: "2.0", id, result }));
 
@@ -61,9 +63,9 @@ test("answers are matched to calls by the transport's ids, out of order; notices
     ),
   );
   assert.deepEqual(replies, [
-    { result: "eth_chainId!" },
-    { result: "eth_blockNumber!" },
-    { result: "net_version!" },
+    reply("eth_chainId!"),
+    reply("eth_blockNumber!"),
+    reply("net_version!"),
   ]);
 });
 
@@ -89,7 +91,7 @@ test("calls made in one event-loop turn leave in one socket write, a frame each"
     onExchange: (calls) => exchanges.push(calls),
   });
   t.after(() => transport.close());
-  assert.deepEqual(await transport.call("warm_up", [], 5_000), { result: "warm_up" });
+  assert.deepEqual(await transport.call("warm_up", [], 5_000), reply("warm_up"));
   writes.length = 0;
   exchanges.length = 0;
   const replies = await Promise.all(
@@ -97,11 +99,7 @@ test("calls made in one event-loop turn leave in one socket write, a frame each"
       transport.call(method, [], 5_000),
     ),
   );
-  assert.deepEqual(replies, [
-    { result: "eth_chainId" },
-    { result: "eth_blockNumber" },
-    { result: "net_version" },
-  ]);
+  assert.deepEqual(replies, [reply("eth_chainId"), reply("eth_blockNumber"), reply("net_version")]);
   assert.deepEqual(exchanges, [3]);
   assert.equal(writes.length, 1, `three calls in ${writes.length} writes`);
   await transport.call("eth_gasPrice", [], 5_000);
@@ -123,7 +121,7 @@ test("a dropped connection fails its waiting calls as transport errors; the next
       /upstream "scripted" failed: connection closed/.test(error.message) &&
       !error.message.includes(url),
   );
-  assert.deepEqual(await transport.call("eth_blockNumber", [], 5_000), { result: "0x1" });
+  assert.deepEqual(await transport.call("eth_blockNumber", [], 5_000), reply("0x1"));
   assert.equal(connections(), 2);
 });
 
@@ -208,12 +206,12 @@ test("with a ws URL, ordinary calls use the WebSocket and eth_getLogs uses HTTP;
 
   const mixed = createTransport(upstream(), hooks);
   t.after(() => mixed.close());
-  assert.deepEqual(await mixed.call("eth_blockNumber", [], 5_000), { result: "ws" });
-  assert.deepEqual(await mixed.call("eth_getLogs", [{}], 5_000), { result: "http" });
+  assert.deepEqual(await mixed.call("eth_blockNumber", [], 5_000), reply("ws"));
+  assert.deepEqual(await mixed.call("eth_getLogs", [{}], 5_000), reply("http"));
 
   const httpOnly = createTransport(upstream("http"), hooks);
   t.after(() => httpOnly.close());
-  assert.deepEqual(await httpOnly.call("eth_blockNumber", [], 5_000), { result: "http" });
+  assert.deepEqual(await httpOnly.call("eth_blockNumber", [], 5_000), reply("http"));
   assert.deepEqual(overWs, ["eth_blockNumber"]);
   assert.deepEqual(overHttp, ["eth_getLogs", "eth_blockNumber"]);
 });

@@ -48,7 +48,8 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
       );
       if ("result" in reply) {
         const result = reply.result ?? null;
-        return { ok: true, resultJson: JSON.stringify(result), result, source: upstream.name };
+        const resultJson = reply.resultJson ?? JSON.stringify(result);
+        return { ok: true, resultJson, result, source: upstream.name };
       }
       if ("error" in reply) {
         last = { ok: false, error: reply.error, source: upstream.name };

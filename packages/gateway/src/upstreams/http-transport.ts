@@ -99,8 +99,12 @@ export function createHttpTransport(options: HttpTransportOptions): UpstreamTran
     });
   }
 
-  function replyFrom(status: number, value: unknown): UpstreamReply | UpstreamTransportError {
-    const reply = decodeReply(value);
+  function replyFrom(
+    status: number,
+    value: unknown,
+    text?: string,
+  ): UpstreamReply | UpstreamTransportError {
+    const reply = decodeReply(value, text);
     if (reply !== undefined && (status === 200 || "error" in reply)) return reply;
     return failure(`HTTP ${status || "?"} without a JSON-RPC answer`);
   }
@@ -109,7 +113,7 @@ export function createHttpTransport(options: HttpTransportOptions): UpstreamTran
     options.onExchange?.(1);
     try {
       const { status, text } = await post(call.body, call.timeoutMs, call.method);
-      call.settle(replyFrom(status, parseJson(text)));
+      call.settle(replyFrom(status, parseJson(text), text));
     } catch (error) {
       call.settle(error as UpstreamTransportError);
     }

@@ -1,9 +1,15 @@
 /** What every upstream transport shares: replies, the transport error, call settlement. */
 import { CryptoKubeError } from "@cryptokube/core";
+import { resultText } from "../rpc/result-text.ts";
 import type { JsonRpcErrorObject } from "../rpc/types.ts";
 
-/** What an upstream answered: a result or a JSON-RPC error object. */
-export type UpstreamReply = { result: unknown } | { error: JsonRpcErrorObject };
+/**
+ * What an upstream answered: a result or a JSON-RPC error object. `resultJson` is the
+ * result's text as the node sent it, when it could be cut out of the answer (see resultText).
+ */
+export type UpstreamReply =
+  | { result: unknown; resultJson?: string }
+  | { error: JsonRpcErrorObject };
 
 export interface UpstreamTransport {
   /** Resolves with the upstream's reply; rejects with UpstreamTransportError when none came. */
@@ -67,8 +73,11 @@ export function batchable(method: string): boolean {
   return method !== "eth_getLogs" && !method.startsWith("debug_") && !method.startsWith("trace_");
 }
 
-/** A JSON-RPC answer object as a reply; undefined for anything else. */
-export function decodeReply(value: unknown): UpstreamReply | undefined {
+/**
+ * A JSON-RPC answer object as a reply; undefined for anything else. `text`, when given, is
+ * the JSON that parsed to `value`, and lets the reply carry the result's own text.
+ */
+export function decodeReply(value: unknown, text?: string): UpstreamReply | undefined {
   if (typeof value !== "object" || value === null) return undefined;
   const record = value as Record<string, unknown>;
   const error = record.error;
@@ -80,6 +89,9 @@ export function decodeReply(value: unknown): UpstreamReply | undefined {
       ? { error: { code, message } }
       : { error: { code, message, data: e.data } };
   }
-  if ("result" in record) return { result: record.result };
-  return undefined;
+  if (!("result" in record)) return undefined;
+  const resultJson = text === undefined ? undefined : resultText(text);
+  return resultJson === undefined
+    ? { result: record.result }
+    : { result: record.result, resultJson };
 }

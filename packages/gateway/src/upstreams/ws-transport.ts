@@ -60,19 +60,22 @@ export function createWsTransport(options: WsTransportOptions): UpstreamTranspor
     new UpstreamTransportError(options.name, reason, cause);
 
   function onMessage(pending: Connection["pending"], data: WebSocket.RawData): void {
+    const text = data.toString();
     let value: unknown;
     try {
-      value = JSON.parse(data.toString());
+      value = JSON.parse(text);
     } catch {
       return; // not JSON-RPC: nothing waits for it
     }
-    for (const item of Array.isArray(value) ? value : [value]) {
+    const single = !Array.isArray(value);
+    for (const item of single ? [value] : (value as unknown[])) {
       if (typeof item !== "object" || item === null) continue;
       const id = (item as { id?: unknown }).id;
       const call = typeof id === "number" ? pending.get(id) : undefined;
       if (call === undefined) continue; // a subscription notice, or an answer after its timeout
       pending.delete(id as number);
-      call.settle(decodeReply(item) ?? failure(`an answer to ${call.method} that is not JSON-RPC`));
+      const reply = decodeReply(item, single ? text : undefined);
+      call.settle(reply ?? failure(`an answer to ${call.method} that is not JSON-RPC`));
     }
   }
 
