@@ -36,9 +36,19 @@ const onlyTests = args.includes("--only-tests");
 const roots = args.filter((a) => !a.startsWith("--"));
 const bin = (name) => join(root, "node_modules", ".bin", name);
 
-function step(title, command, commandArgs) {
+function step(title, command, commandArgs, timeoutMs) {
   process.stdout.write(`\n▶ ${title}\n`);
-  const result = spawnSync(command, commandArgs, { cwd: root, stdio: "inherit" });
+  const result = spawnSync(command, commandArgs, {
+    cwd: root,
+    stdio: "inherit",
+    ...(timeoutMs === undefined ? {} : { timeout: timeoutMs, killSignal: "SIGKILL" }),
+  });
+  if (result.error?.code === "ETIMEDOUT") {
+    process.stdout.write(
+      `✖ ${title} did not finish within ${timeoutMs / 60_000} minutes: a test hung (the files still running are the ones started above without a result)\n`,
+    );
+    process.exit(1);
+  }
   if (result.status !== 0) {
     process.stdout.write(`✖ ${title} failed (exit ${result.status ?? result.signal})\n`);
     process.exit(result.status || 1);
@@ -57,10 +67,12 @@ if (files.length === 0) {
   process.stdout.write("no test files matched\n");
   process.exit(1);
 }
-step(`tests (${files.length} files)`, process.execPath, [
-  "--test",
-  "--test-concurrency=2",
-  "--test-timeout=300000",
-  "--test-reporter=spec",
-  ...files,
-]);
+// A test that starves its own event loop cannot time itself out: the whole run is bounded
+// too (a cold run of the suite takes under 10 minutes here).
+const SUITE_TIMEOUT_MS = 30 * 60_000;
+step(
+  `tests (${files.length} files)`,
+  process.execPath,
+  ["--test", "--test-concurrency=2", "--test-timeout=300000", "--test-reporter=spec", ...files],
+  SUITE_TIMEOUT_MS,
+);

@@ -71,7 +71,11 @@ test("stopping one upstream under read load fails no client request; it rejoins 
     );
     await new Promise((r) => setTimeout(r, 300));
 
-    const restarted = await startDevnet({ port });
+    // Restarted as a node of the same chain: same genesis block, then the others' blocks.
+    const genesis = (await devnets[0]!.request("eth_getBlockByNumber", ["0x0", false])) as {
+      timestamp: string;
+    };
+    const restarted = await startDevnet({ port, genesisTime: Number(genesis.timestamp) });
     t.after(() => restarted.close());
     await catchUpFrom(devnets[0]!, restarted);
     await waitFor(

@@ -498,3 +498,23 @@ test("main.ts rejects bad flags with a usage error and exit code 2", async () =>
   assert.match(stderr, /--port expects a number/);
   assert.match(stderr, /usage:/);
 });
+
+test("devnets given the same genesisTime have the same genesis block; another time, another chain", async (t) => {
+  const genesis = async (genesisTime: number) => {
+    const devnet = await startDevnet({ port: 0, genesisTime });
+    t.after(() => devnet.close());
+    return (await devnet.request("eth_getBlockByNumber", ["0x0", false])) as {
+      hash: string;
+      timestamp: string;
+    };
+  };
+  const [a, b, c] = await Promise.all([
+    genesis(1_700_000_000),
+    genesis(1_700_000_000),
+    genesis(1_700_000_001),
+  ]);
+  assert.equal(Number(a.timestamp), 1_700_000_000);
+  assert.equal(a.hash, b.hash);
+  assert.notEqual(a.hash, c.hash);
+  await assert.rejects(startDevnet({ port: 0, genesisTime: -1 }), /genesisTime must be an integer/);
+});

@@ -27,6 +27,13 @@ export interface HeadFeed {
 
 export const REORG_WINDOW = 128;
 
+/**
+ * Reorgs handled in one go before the feed waits for the retry delay. One is a reorg; a few
+ * in a row mean the upstreams serve different chains (same chain id, another genesis), and
+ * following each of them in turn would retract and resend heads as fast as they answer.
+ */
+export const MAX_UNWINDS_PER_PASS = 3;
+
 export function createHeadFeed(options: {
   chain: ChainRuntime;
   support: SubscriptionSupport;
@@ -71,6 +78,7 @@ export function createHeadFeed(options: {
   async function pump(): Promise<void> {
     if (pumping || stopped || listeners.size === 0) return;
     pumping = true;
+    let unwinds = 0;
     try {
       if (lastEmitted < 0) lastEmitted = chain.view().head;
       while (
@@ -87,6 +95,11 @@ export function createHeadFeed(options: {
           notice.parentHash !== "" &&
           notice.parentHash !== previous.hash
         ) {
+          if (++unwinds > MAX_UNWINDS_PER_PASS) {
+            throw new Error(
+              `the upstreams disagree about the chain at block ${notice.number} (more than ${MAX_UNWINDS_PER_PASS} reorgs in one pass): are they nodes of one network?`,
+            );
+          }
           logger.info(
             { chain: chain.name, at: notice.number, was: previous.hash },
             "reorg: unwinding to the common ancestor",

@@ -8,8 +8,11 @@ export async function startDevnets(
   count: number,
   options: DevnetOptions = {},
 ): Promise<Devnet[]> {
+  // One genesis time for all: devnets started in different seconds would otherwise differ
+  // in every block hash, which is two chains, not one chain's nodes.
+  const genesisTime = Math.floor(Date.now() / 1000);
   const devnets = await Promise.all(
-    Array.from({ length: count }, () => startDevnet({ port: 0, ...options })),
+    Array.from({ length: count }, () => startDevnet({ port: 0, genesisTime, ...options })),
   );
   t.after(() => Promise.all(devnets.map((d) => d.close().catch(() => {}))));
   return devnets;
@@ -26,10 +29,7 @@ async function latestTimestamp(devnet: Devnet): Promise<number> {
   return Number(block.timestamp);
 }
 
-/**
- * The latest timestamp among the devnets: one started a second later (a busy machine) has a
- * later genesis, and refuses a next block that is not after it.
- */
+/** The latest timestamp among the devnets: a devnet refuses a next block that is not after it. */
 async function latestTimestampOfAll(devnets: readonly Devnet[]): Promise<number> {
   return Math.max(...(await Promise.all(devnets.map(latestTimestamp))));
 }

@@ -41,7 +41,10 @@ async function fetchHead(context: ChainContext, number: number): Promise<HeadNot
     method: "eth_getBlockByNumber",
     params: [toQuantity(number), false],
     minBlock: number,
-    cache: number <= context.view().finalized ? "always" : "never",
+    // What the upstreams hold now, never a remembered block: a cached one would hide a reorg
+    // deeper than the finality depth, and, were the upstreams to disagree, the feed would
+    // unwind against it without end.
+    cache: "never",
     dedup: true,
     retry: "read",
   });

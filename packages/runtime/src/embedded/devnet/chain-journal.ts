@@ -114,6 +114,8 @@ export function openChainJournal(options: {
   stateDir: string;
   fresh: boolean;
   genesis: ChainGenesis;
+  /** Of a new chain; an existing journal keeps the one it recorded. */
+  genesisTime: number;
   logger: EmbeddedLogger;
 }): ChainJournal {
   const { stateDir, genesis, logger } = options;
@@ -127,7 +129,7 @@ export function openChainJournal(options: {
       version: 1,
       chainId: genesis.chainId,
       hardfork: genesis.hardfork,
-      genesisTime: Math.floor(Date.now() / 1000),
+      genesisTime: options.genesisTime,
       balanceWei: genesis.balanceWei.toString(),
       accountsDigest: createHash("sha256").update(genesis.addresses.join(",")).digest("hex"),
     };

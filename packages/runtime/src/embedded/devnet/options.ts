@@ -20,6 +20,11 @@ export interface DevnetOptions {
   stateDir?: string;
   /** Ignore and erase persisted state. */
   fresh?: boolean;
+  /**
+   * Unix seconds of a new chain's genesis block; default now. Devnets given the same one and
+   * the same history have the same block hashes (a persisted chain keeps its recorded one).
+   */
+  genesisTime?: number;
   logger?: EmbeddedLogger;
 }
 
@@ -35,6 +40,7 @@ export interface ResolvedDevnetOptions {
   balanceEth: number;
   stateDir: string | undefined;
   fresh: boolean;
+  genesisTime: number;
 }
 
 export function resolveDevnetOptions(options: DevnetOptions): ResolvedDevnetOptions {
@@ -48,10 +54,12 @@ export function resolveDevnetOptions(options: DevnetOptions): ResolvedDevnetOpti
     balanceEth: options.balanceEth ?? 10000,
     stateDir: options.stateDir,
     fresh: options.fresh ?? false,
+    genesisTime: options.genesisTime ?? Math.floor(Date.now() / 1000),
   };
   requireInteger("port", resolved.port, 0, 65535);
   requireInteger("chainId", resolved.chainId, 1, Number.MAX_SAFE_INTEGER);
   requireInteger("accounts", resolved.accounts, 0, 1000);
+  requireInteger("genesisTime", resolved.genesisTime, 0, Number.MAX_SAFE_INTEGER);
   if (!Number.isFinite(resolved.blockTime) || resolved.blockTime < 0) {
     throw devnetOptionError(
       `devnet option blockTime must be a number of seconds >= 0, got ${resolved.blockTime}`,

@@ -42,6 +42,7 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
         balanceWei: etherToWei(resolved.balanceEth),
         addresses: accounts.map((account) => account.address),
       },
+      genesisTime: resolved.genesisTime,
       logger,
     });
   }
@@ -52,7 +53,7 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
       accounts,
       balanceEth: resolved.balanceEth,
       autoMine: resolved.blockTime === 0,
-      genesisTime: journal?.genesisTime ?? Math.floor(Date.now() / 1000),
+      genesisTime: journal?.genesisTime ?? resolved.genesisTime,
       onSubscriptionEvent: (event) => router.dispatch(event),
     });
     const autoMine = resolved.blockTime === 0;
