@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
+import { once } from "node:events";
 import { test } from "node:test";
 import type { Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
+import WebSocket from "ws";
 import { blockNumber, mineInLockstep, startDevnets } from "./helpers/devnets.ts";
 import { metricValue, rpc, startGateway, waitFor } from "./helpers/gateway.ts";
 
@@ -108,6 +110,65 @@ test("an upstream on a different chain id is excluded and cannot drag the others
       "no request went to the foreign upstream",
     );
   }
+});
+
+test("an upstream with the chain id but another genesis block is excluded; subscribers see one chain", async (t) => {
+  const good = await startDevnets(t, 2);
+  // Same chain id, genesis a second later: every block hash differs from the others'.
+  const genesisTime = Number(
+    ((await good[0]!.request("eth_getBlockByNumber", ["0x0", false])) as { timestamp: Hex })
+      .timestamp,
+  );
+  const [other] = await startDevnets(t, 1, { genesisTime: genesisTime + 1 });
+  await mineInLockstep([...good, other!], 3);
+  const { gateway, url, rpcUrl } = await startGateway(t, [good[0]!, other!, good[1]!], {
+    maxLag: 2,
+  });
+  const health = gateway.health().chains.eth!;
+  assert.deepEqual(
+    health.upstreams.map((u) => u.status),
+    ["healthy", "wrong-chain", "healthy"],
+  );
+  const ws = new WebSocket(`${url.replace("http", "ws")}/eth`);
+  t.after(() => ws.terminate());
+  await once(ws, "open");
+  const heads: { number: Hex; hash: Hex; parentHash: Hex }[] = [];
+  ws.on("message", (data: Buffer) => {
+    const message = JSON.parse(data.toString()) as {
+      method?: string;
+      params?: { result: { number: Hex; hash: Hex; parentHash: Hex } };
+    };
+    if (message.method === "eth_subscription") heads.push(message.params!.result);
+  });
+  ws.send(JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_subscribe", params: ["newHeads"] }));
+  await new Promise((r) => setTimeout(r, 300));
+  await mineInLockstep([...good, other!], 3);
+  await waitFor(() => heads.length >= 3, 5_000, "three new heads");
+  for (const [i, head] of heads.entries()) {
+    const canonical = (await good[1]!.request("eth_getBlockByNumber", [head.number, false])) as {
+      hash: Hex;
+    };
+    assert.equal(head.hash, canonical.hash, "heads are the good upstreams' blocks");
+    if (i > 0) assert.equal(head.parentHash, heads[i - 1]!.hash, "one unbroken chain");
+  }
+  for (let i = 0; i < 20; i++) {
+    const block = (await rpc(rpcUrl, "eth_getBlockByNumber", ["0x1", false])).result as {
+      hash: Hex;
+    };
+    assert.equal(
+      block.hash,
+      ((await good[0]!.request("eth_getBlockByNumber", ["0x1", false])) as { hash: Hex }).hash,
+    );
+  }
+  const metrics = await gateway.metricsText();
+  assert.equal(
+    metricValue(metrics, "cryptokube_gateway_upstream_requests_total", {
+      upstream: "node1",
+      outcome: "ok",
+    }),
+    0,
+    "no request went to the other chain's node",
+  );
 });
 
 test("a client following the tip never gets block-not-found while blocks are produced", async (t) => {

@@ -168,6 +168,24 @@ test("health: a foreign chain's higher head never makes the others lag; majority
   );
 });
 
+test("health: an upstream with the chain id but another genesis block is on another chain", () => {
+  const list = [upstream("a", "0x1", 10), upstream("b", "0x1", 500), upstream("c", "0x1", 9)];
+  Object.assign(list[0]!, { genesis: "0xaa" });
+  Object.assign(list[1]!, { genesis: "0xbb" });
+  Object.assign(list[2]!, { genesis: "0xaa" });
+  const verdict = evaluateHealth(list, { maxLag: 5, expectedChainId: "0x1" });
+  assert.equal(verdict.genesis, "0xaa");
+  assert.equal(verdict.bestHead, 10, "the other chain's higher head does not count");
+  assert.deepEqual([...verdict.statuses.values()], ["healthy", "wrong-chain", "healthy"]);
+  // A node that cannot name its genesis is judged by its chain id alone.
+  list[1]!.genesis = undefined;
+  list[1]!.head = 10;
+  assert.equal(
+    evaluateHealth(list, { maxLag: 5, expectedChainId: "0x1" }).statuses.get("b"),
+    "healthy",
+  );
+});
+
 test("consistent head: lowest head in rotation, never backwards", () => {
   const head = createConsistentHead();
   assert.equal(head.advance([]), false);

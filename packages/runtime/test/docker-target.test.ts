@@ -103,6 +103,18 @@ test("docker kill of a node container: restarted by the supervisor, the gateway 
   assert.equal(info.Config.Labels["dev.cryptokube.stack-dir"], identity.dirHash);
   assert.equal(info.Config.User, "10001:10001", "runs as non-root");
 
+  // Failover needs somewhere to go: the gateway may have probed eth2 before it listened.
+  const healthUrl = gatewayUrl.replace(/\/eth$/, "/healthz");
+  await waitFor(
+    async () => {
+      const health = (await (await fetch(healthUrl)).json()) as {
+        chains: { eth: { upstreams: { status: string }[] } };
+      };
+      return health.chains.eth.upstreams.every((u) => u.status === "healthy");
+    },
+    10_000,
+    "the gateway to have both nodes in rotation",
+  );
   await docker.getContainer(eth.containerId).kill();
   // While eth is down and being restarted, every read through the gateway is answered (by eth2).
   let servedWhileDown = 0;

@@ -13,6 +13,11 @@ export interface ChainAdapter {
   formatChainId(configured: number): string;
   probeChainId(call: UpstreamCall): Promise<string>;
   probeHead(call: UpstreamCall): Promise<number>;
+  /**
+   * Hash of the chain's first block. Two chains can share a chain id (two devnets started
+   * apart, a testnet and its fork): only the genesis tells their nodes apart.
+   */
+  probeGenesis(call: UpstreamCall): Promise<string>;
   /** Undefined when the method may be served; otherwise the reason it is not (answered -32601). */
   refuseMethod(method: string): string | undefined;
   /** Metric label for a method: its name when known, a fixed bucket otherwise (bounded cardinality). */

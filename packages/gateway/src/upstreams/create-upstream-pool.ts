@@ -94,6 +94,7 @@ export function createUpstreamPool(options: UpstreamPoolOptions): UpstreamPool {
   const headListeners = new Set<(head: number) => void>();
   const probeCounts = new Map<string, number>();
   let chainId = expectedChainId;
+  let genesis: string | undefined;
   let bestHead = -1;
   let refreshRound: Promise<void> | undefined;
 
@@ -120,13 +121,18 @@ export function createUpstreamPool(options: UpstreamPoolOptions): UpstreamPool {
       upstream.chainId === undefined || !upstream.reachable || count % CHAIN_ID_RECHECK_EVERY === 0;
     const started = performance.now();
     try {
-      const [reportedChainId, head] = await Promise.all([
+      const [reportedChainId, genesis, head] = await Promise.all([
         needChainId ? adapter.probeChainId(call) : Promise.resolve(upstream.chainId),
+        // A node that keeps no genesis (or cannot say) is told apart by its chain id only.
+        needChainId
+          ? adapter.probeGenesis(call).catch(() => undefined)
+          : Promise.resolve(upstream.genesis),
         adapter.probeHead(call),
       ]);
       if (!upstream.reachable) resetFailures(upstream);
       recordSuccess(upstream, performance.now() - started);
       upstream.chainId = reportedChainId;
+      upstream.genesis = genesis;
       upstream.head = head;
       upstream.reachable = true;
       upstream.lastError = undefined;
@@ -147,6 +153,7 @@ export function createUpstreamPool(options: UpstreamPoolOptions): UpstreamPool {
       );
     }
     chainId = verdict.chainId;
+    genesis = verdict.genesis;
     bestHead = verdict.bestHead;
     const heads: number[] = [];
     for (const upstream of upstreams) {
@@ -180,6 +187,11 @@ export function createUpstreamPool(options: UpstreamPoolOptions): UpstreamPool {
     const fields = { chain, upstream: upstream.name, from: upstream.status, to: status };
     if (status === "healthy") {
       logger.info({ ...fields, head: upstream.head }, "upstream in rotation");
+    } else if (status === "wrong-chain" && upstream.chainId === chainId) {
+      logger.warn(
+        { ...fields, genesis: upstream.genesis, expectedGenesis: genesis },
+        "upstream serves another chain under the same chain id (its genesis block differs); excluded until it serves the others' chain",
+      );
     } else if (status === "wrong-chain") {
       logger.warn(
         { ...fields, reportedChainId: upstream.chainId, expectedChainId: chainId },

@@ -10,6 +10,11 @@ export interface HealthVerdict {
   statuses: Map<string, UpstreamStatus>;
   /** The chain id upstreams are checked against this round (undefined until one answered). */
   chainId: string | undefined;
+  /**
+   * The genesis block hash of the chain served: the majority among reachable upstreams with the
+   * chain id, decided anew each round (a devnet restarted from a new genesis is still the chain).
+   */
+  genesis: string | undefined;
   /** Highest head among reachable upstreams on the right chain; -1 when none. */
   bestHead: number;
 }
@@ -23,45 +28,53 @@ export function evaluateHealth(
   upstreams: readonly UpstreamState[],
   input: HealthInput,
 ): HealthVerdict {
-  const chainId = input.expectedChainId ?? majorityChainId(upstreams);
+  const chainId = input.expectedChainId ?? majority(upstreams, (u) => u.chainId);
+  const genesis = majority(upstreams, (u) => (u.chainId === chainId ? u.genesis : undefined));
+  const onChain = (u: UpstreamState) =>
+    u.chainId === chainId &&
+    (genesis === undefined || u.genesis === undefined || u.genesis === genesis);
   let bestHead = -1;
   for (const u of upstreams) {
-    if (u.reachable && u.chainId === chainId && u.head > bestHead) bestHead = u.head;
+    if (u.reachable && onChain(u) && u.head > bestHead) bestHead = u.head;
   }
   const statuses = new Map<string, UpstreamStatus>();
   for (const u of upstreams) {
-    statuses.set(u.name, statusOf(u, chainId, bestHead, input.maxLag));
+    statuses.set(u.name, statusOf(u, onChain, bestHead, input.maxLag));
   }
-  return { statuses, chainId, bestHead };
+  return { statuses, chainId, genesis, bestHead };
 }
 
 function statusOf(
   u: UpstreamState,
-  chainId: string | undefined,
+  onChain: (u: UpstreamState) => boolean,
   bestHead: number,
   maxLag: number,
 ): UpstreamStatus {
   if (u.chainId === undefined && !u.reachable) {
     return u.lastError === undefined ? "starting" : "unreachable";
   }
-  if (u.chainId !== undefined && u.chainId !== chainId) return "wrong-chain";
+  if (u.chainId !== undefined && !onChain(u)) return "wrong-chain";
   if (!u.reachable) return "unreachable";
   if (isErroring(u)) return "erroring";
   if (bestHead - u.head > maxLag) return "lagging";
   return "healthy";
 }
 
-/** Most common chain id among reachable upstreams; ties go to the earliest in config order. */
-function majorityChainId(upstreams: readonly UpstreamState[]): string | undefined {
+/** Most common value among reachable upstreams; ties go to the earliest in config order. */
+function majority(
+  upstreams: readonly UpstreamState[],
+  valueOf: (u: UpstreamState) => string | undefined,
+): string | undefined {
   const counts = new Map<string, number>();
   let best: string | undefined;
   let bestCount = 0;
   for (const u of upstreams) {
-    if (!u.reachable || u.chainId === undefined) continue;
-    const count = (counts.get(u.chainId) ?? 0) + 1;
-    counts.set(u.chainId, count);
+    const value = u.reachable ? valueOf(u) : undefined;
+    if (value === undefined) continue;
+    const count = (counts.get(value) ?? 0) + 1;
+    counts.set(value, count);
     if (count > bestCount) {
-      best = u.chainId;
+      best = value;
       bestCount = count;
     }
   }

@@ -7,7 +7,8 @@ import type { UpstreamTransport } from "./upstream-transport.ts";
  * - lagging: more than maxLag blocks behind the best upstream;
  * - unreachable: the last probe or request failed at the transport level;
  * - erroring: too many recent requests failed;
- * - wrong-chain: reports a different chain id; never used until it reports the right one.
+ * - wrong-chain: reports a different chain id, or the right one over another genesis block;
+ *   never used until it reports the right chain.
  */
 export type UpstreamStatus =
   | "starting"
@@ -26,6 +27,8 @@ export interface UpstreamState {
   head: number;
   /** Chain id as last reported, normalised by the adapter. */
   chainId: string | undefined;
+  /** Hash of its first block as last reported; undefined until known, or if it serves none. */
+  genesis: string | undefined;
   reachable: boolean;
   lastError: string | undefined;
   /** Exponentially weighted moving average of successful call latency. */
@@ -46,6 +49,7 @@ export function createUpstreamState(name: string, transport: UpstreamTransport):
     status: "starting",
     head: -1,
     chainId: undefined,
+    genesis: undefined,
     reachable: false,
     lastError: undefined,
     latencyMs: 1,

@@ -21,6 +21,12 @@ export function createEthereumAdapter(): ChainAdapter {
       if (head === undefined) throw new Error("eth_blockNumber did not return a hex quantity");
       return head;
     },
+    async probeGenesis(call) {
+      const block = await call("eth_getBlockByNumber", ["0x0", false]);
+      const hash = (block as { hash?: unknown } | null)?.hash;
+      if (typeof hash !== "string") throw new Error("eth_getBlockByNumber 0x0 gave no block hash");
+      return hash.toLowerCase();
+    },
     refuseMethod(method) {
       const rule = ethereumMethodRules.get(method);
       if (rule?.kind === "refused") return rule.reason;
