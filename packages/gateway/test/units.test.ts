@@ -177,6 +177,13 @@ test("health: an upstream with the chain id but another genesis block is on anot
   assert.equal(verdict.genesis, "0xaa");
   assert.equal(verdict.bestHead, 10, "the other chain's higher head does not count");
   assert.deepEqual([...verdict.statuses.values()], ["healthy", "wrong-chain", "healthy"]);
+  // One against one: a tie keeps the chain adopted before, whatever the config order.
+  const pair = [list[1]!, list[0]!];
+  pair[0]!.head = 10;
+  assert.equal(
+    evaluateHealth(pair, { maxLag: 5, expectedChainId: "0x1", previousGenesis: "0xaa" }).genesis,
+    "0xaa",
+  );
   // A node that cannot name its genesis is judged by its chain id alone.
   list[1]!.genesis = undefined;
   list[1]!.head = 10;

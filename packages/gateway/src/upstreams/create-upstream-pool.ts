@@ -143,7 +143,11 @@ export function createUpstreamPool(options: UpstreamPoolOptions): UpstreamPool {
   }
 
   function reevaluate(): void {
-    const verdict = evaluateHealth(upstreams, { maxLag: options.maxLag, expectedChainId: chainId });
+    const verdict = evaluateHealth(upstreams, {
+      maxLag: options.maxLag,
+      expectedChainId: chainId,
+      previousGenesis: genesis,
+    });
     if (chainId === undefined && verdict.chainId !== undefined) {
       // Without a configured chain id, the majority of the first full probe round decides, once:
       // a foreign upstream answering first later on can never redefine the chain.

@@ -4,6 +4,8 @@ export interface HealthInput {
   maxLag: number;
   /** Configured chain id (normalised); when absent the majority of reachable upstreams decides. */
   expectedChainId: string | undefined;
+  /** The genesis adopted last round: it wins ties, so two nodes disagreeing cannot flip it. */
+  previousGenesis?: string | undefined;
 }
 
 export interface HealthVerdict {
@@ -29,7 +31,11 @@ export function evaluateHealth(
   input: HealthInput,
 ): HealthVerdict {
   const chainId = input.expectedChainId ?? majority(upstreams, (u) => u.chainId);
-  const genesis = majority(upstreams, (u) => (u.chainId === chainId ? u.genesis : undefined));
+  const genesis = majority(
+    upstreams,
+    (u) => (u.chainId === chainId ? u.genesis : undefined),
+    input.previousGenesis,
+  );
   const onChain = (u: UpstreamState) =>
     u.chainId === chainId &&
     (genesis === undefined || u.genesis === undefined || u.genesis === genesis);
@@ -60,10 +66,11 @@ function statusOf(
   return "healthy";
 }
 
-/** Most common value among reachable upstreams; ties go to the earliest in config order. */
+/** Most common value among reachable upstreams; ties go to `preferred`, else config order. */
 function majority(
   upstreams: readonly UpstreamState[],
   valueOf: (u: UpstreamState) => string | undefined,
+  preferred?: string,
 ): string | undefined {
   const counts = new Map<string, number>();
   let best: string | undefined;
@@ -73,7 +80,7 @@ function majority(
     if (value === undefined) continue;
     const count = (counts.get(value) ?? 0) + 1;
     counts.set(value, count);
-    if (count > bestCount) {
+    if (count > bestCount || (count === bestCount && value === preferred)) {
       best = value;
       bestCount = count;
     }
