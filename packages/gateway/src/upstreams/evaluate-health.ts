@@ -69,14 +69,14 @@ function statusOf(
 /** Most common value among reachable upstreams; ties go to `preferred`, else config order. */
 function majority(
   upstreams: readonly UpstreamState[],
-  valueOf: (u: UpstreamState) => string | undefined,
+  pick: (u: UpstreamState) => string | undefined,
   preferred?: string,
 ): string | undefined {
   const counts = new Map<string, number>();
   let best: string | undefined;
   let bestCount = 0;
   for (const u of upstreams) {
-    const value = u.reachable ? valueOf(u) : undefined;
+    const value = u.reachable ? pick(u) : undefined;
     if (value === undefined) continue;
     const count = (counts.get(value) ?? 0) + 1;
     counts.set(value, count);
