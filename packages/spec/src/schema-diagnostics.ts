@@ -68,8 +68,10 @@ function problemsFromIssue(issue: Issue, prefix: PathSegment[], ctx: Context): P
 }
 
 /**
- * Values that may be secrets are never echoed back: a mnemonic may belong to a
- * real wallet, and a malformed `sha256` is often the API key pasted by mistake.
+ * Values that may be secrets are never echoed back. A devnet's mnemonic is public by design
+ * (the schema says so), but one that fails validation is often pasted in the wrong place
+ * (a real wallet's, under a public network), and a malformed `sha256` is often the API key
+ * itself pasted by mistake.
  */
 const HIDDEN = VALUE_NOT_SHOWN;
 

@@ -72,7 +72,13 @@ export const ethereumChainSchema = z
       .max(3600)
       .optional()
       .describe("Devnet seconds between blocks; 0 mines one block per transaction"),
-    mnemonic: z.string().min(1).optional().describe("Devnet mnemonic of the funded accounts"),
+    mnemonic: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        "Devnet mnemonic of the funded accounts; default: the well-known test mnemonic. Treated as public, like the stack file holding it: it shows in process lists, the dashboard's config and rendered manifests, so never use one that holds real funds",
+      ),
     accounts: z.number().int().min(1).max(1000).optional().describe("Devnet funded account count"),
     balance: z.number().positive().optional().describe("Devnet balance of each account, in ETH"),
     replicas: replicas.default(1),
