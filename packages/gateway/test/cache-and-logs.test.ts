@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
+import { once } from "node:events";
 import { test } from "node:test";
 import { createPublicClient, createWalletClient, defineChain, http } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
+import WebSocket from "ws";
 import { storeAbi, storeBytecode } from "../../runtime/test/fixtures/store-contract.ts";
 import { blockNumber, mineInLockstep, startDevnets } from "./helpers/devnets.ts";
 import { metricValue, postRaw, rpc, startGateway } from "./helpers/gateway.ts";
@@ -87,6 +89,47 @@ test("immutable answers are cached, moving ones never; identical requests in fli
   );
   assert.equal(new Set(answers.map((a) => a.result.number)).size, 1);
   assert.equal((await upstreamCalls()) - before, 1);
+});
+
+test("a cached answer is the node's answer over HTTP, over WebSocket (a text frame) and in a batch, non-ASCII included", async (t) => {
+  const devnets = await startDevnets(t, 1);
+  // A node's JSON is ASCII; what is not is the client's id, written around the cached bytes.
+  await mineInLockstep(devnets, 6);
+  const { gateway, url, rpcUrl } = await startGateway(t, devnets, {
+    cache: { maxBytes: 1_000_000, finalityDepth: 2 },
+  });
+  const direct = await devnets[0]!.request("eth_getBlockByNumber", ["0x2", true]);
+  const hits = async () =>
+    metricValue(await gateway.metricsText(), "cryptokube_gateway_cache_hits_total");
+  assert.deepEqual((await rpc(rpcUrl, "eth_getBlockByNumber", ["0x2", true])).result, direct);
+  const hitsBefore = await hits();
+  const id = "ïd-✓";
+  const http = await postRaw(
+    rpcUrl,
+    JSON.stringify({ jsonrpc: "2.0", id, method: "eth_getBlockByNumber", params: ["0x2", true] }),
+  );
+  assert.deepEqual(http.body, { jsonrpc: "2.0", id, result: direct });
+  const batch = await postRaw(
+    rpcUrl,
+    JSON.stringify([
+      { jsonrpc: "2.0", id: 1, method: "eth_getBlockByNumber", params: ["0x2", true] },
+      { jsonrpc: "2.0", id: 2, method: "eth_chainId", params: [] },
+    ]),
+  );
+  assert.deepEqual(batch.body, [
+    { jsonrpc: "2.0", id: 1, result: direct },
+    { jsonrpc: "2.0", id: 2, result: "0x7a69" },
+  ]);
+  const ws = new WebSocket(`${url.replace("http", "ws")}/eth`);
+  t.after(() => ws.terminate());
+  await once(ws, "open");
+  ws.send(
+    JSON.stringify({ jsonrpc: "2.0", id, method: "eth_getBlockByNumber", params: ["0x2", true] }),
+  );
+  const [data, isBinary] = (await once(ws, "message")) as [Buffer, boolean];
+  assert.equal(isBinary, false, "a text frame");
+  assert.deepEqual(JSON.parse(data.toString("utf8")), { jsonrpc: "2.0", id, result: direct });
+  assert.equal((await hits()) - hitsBefore, 3, "all three were served from the cache");
 });
 
 test("the cache stays within its byte budget", async (t) => {
