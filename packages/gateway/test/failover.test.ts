@@ -3,7 +3,7 @@ import { connect, createServer, type Socket } from "node:net";
 import { test } from "node:test";
 import { type Devnet, startDevnet } from "@cryptokube/runtime/devnet";
 import type { Hex } from "viem";
-import { mineInLockstep, startDevnets } from "./helpers/devnets.ts";
+import { genesisTimeOf, mineInLockstep, startDevnets } from "./helpers/devnets.ts";
 import { metricValue, rpc, startGateway, waitFor } from "./helpers/gateway.ts";
 
 const READS: [string, unknown[]][] = [
@@ -72,10 +72,7 @@ test("stopping one upstream under read load fails no client request; it rejoins 
     await new Promise((r) => setTimeout(r, 300));
 
     // Restarted as a node of the same chain: same genesis block, then the others' blocks.
-    const genesis = (await devnets[0]!.request("eth_getBlockByNumber", ["0x0", false])) as {
-      timestamp: string;
-    };
-    const restarted = await startDevnet({ port, genesisTime: Number(genesis.timestamp) });
+    const restarted = await startDevnet({ port, genesisTime: await genesisTimeOf(devnets[0]!) });
     t.after(() => restarted.close());
     await catchUpFrom(devnets[0]!, restarted);
     await waitFor(

@@ -121,7 +121,7 @@ export function createUpstreamPool(options: UpstreamPoolOptions): UpstreamPool {
       upstream.chainId === undefined || !upstream.reachable || count % CHAIN_ID_RECHECK_EVERY === 0;
     const started = performance.now();
     try {
-      const [reportedChainId, genesis, head] = await Promise.all([
+      const [reportedChainId, reportedGenesis, head] = await Promise.all([
         needChainId ? adapter.probeChainId(call) : Promise.resolve(upstream.chainId),
         // A node that keeps no genesis (or cannot say) is told apart by its chain id only.
         needChainId
@@ -132,7 +132,7 @@ export function createUpstreamPool(options: UpstreamPoolOptions): UpstreamPool {
       if (!upstream.reachable) resetFailures(upstream);
       recordSuccess(upstream, performance.now() - started);
       upstream.chainId = reportedChainId;
-      upstream.genesis = genesis;
+      upstream.genesis = reportedGenesis;
       upstream.head = head;
       upstream.reachable = true;
       upstream.lastError = undefined;

@@ -22,6 +22,14 @@ export async function blockNumber(devnet: Devnet): Promise<number> {
   return Number(await devnet.request("eth_blockNumber", []));
 }
 
+/** The genesis time a devnet was started with: another node of its chain must use it too. */
+export async function genesisTimeOf(devnet: Devnet): Promise<number> {
+  const block = (await devnet.request("eth_getBlockByNumber", ["0x0", false])) as {
+    timestamp: Hex;
+  };
+  return Number(block.timestamp);
+}
+
 async function latestTimestamp(devnet: Devnet): Promise<number> {
   const block = (await devnet.request("eth_getBlockByNumber", ["latest", false])) as {
     timestamp: Hex;
